@@ -1,0 +1,46 @@
+using System.Text;
+using Tmds.Linux;
+
+namespace AotShim.Native;
+
+/// <summary>open(2) returning an owned descriptor; close-on-exec is always added.</summary>
+public static class Files
+{
+    public static unsafe FileDescriptor Open(string path, OpenFlags flags)
+    {
+        byte[] bytes = NullTerminated(path);
+        int fd;
+        fixed (byte* p = bytes)
+        {
+            do
+            {
+                fd = LibC.open(p, (int)(flags | OpenFlags.CloseOnExec), 0);
+            }
+            while (Syscall.Interrupted(fd));
+        }
+
+        return new FileDescriptor(Syscall.Check(fd, $"open(\"{path}\")"));
+    }
+
+    /// <summary>Like <see cref="Open"/>, but a failure yields the errno instead of throwing.</summary>
+    public static FileDescriptor? TryOpen(string path, OpenFlags flags, out int errno)
+    {
+        try
+        {
+            errno = 0;
+            return Open(path, flags);
+        }
+        catch (NativeException e)
+        {
+            errno = e.Errno;
+            return null;
+        }
+    }
+
+    internal static byte[] NullTerminated(string value)
+    {
+        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(value) + 1];
+        Encoding.UTF8.GetBytes(value, bytes);
+        return bytes;
+    }
+}

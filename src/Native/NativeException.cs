@@ -1,0 +1,36 @@
+namespace AotShim.Native;
+
+/// <summary>A failed system call: names the call with its arguments and carries errno.</summary>
+public sealed class NativeException : IOException
+{
+    public NativeException(string call, int errno)
+        : base($"{call}: {ErrnoName(errno)} ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)})")
+    {
+        Call = call;
+        Errno = errno;
+    }
+
+    public string Call { get; }
+
+    public int Errno { get; }
+
+    private static string ErrnoName(int errno) => errno switch
+    {
+        Errnos.EPERM => "EPERM",
+        Errnos.ENOENT => "ENOENT",
+        Errnos.EINTR => "EINTR",
+        Errnos.EIO => "EIO",
+        Errnos.EBADF => "EBADF",
+        Errnos.EAGAIN => "EAGAIN",
+        Errnos.ENOMEM => "ENOMEM",
+        Errnos.EACCES => "EACCES",
+        Errnos.EBUSY => "EBUSY",
+        Errnos.EEXIST => "EEXIST",
+        Errnos.ENODEV => "ENODEV",
+        Errnos.ENOTDIR => "ENOTDIR",
+        Errnos.EINVAL => "EINVAL",
+        Errnos.ENOTTY => "ENOTTY",
+        Errnos.ENOSYS => "ENOSYS",
+        _ => "errno " + errno,
+    };
+}
