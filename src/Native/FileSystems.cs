@@ -29,6 +29,6 @@ public static partial class FileSystems
         return *(long*)buffer;
     }
 
-    [LibraryImport("libc", EntryPoint = "statfs")]
+    [LibraryImport("libc", EntryPoint = "statfs", SetLastError = true)]
     private static unsafe partial int statfs(byte* path, byte* buffer);
 }

@@ -1,3 +1,5 @@
+using Tomlyn.Model;
+
 namespace AotShim.Shim.Config;
 
 /// <summary>Keys the configuration does not know are reported, not fatal: kata files carry keys for other VMMs.</summary>
@@ -12,7 +14,8 @@ internal static class UnknownKeys
             {
                 locator ??= new TomlKeyLocator(text, path);
                 string where = locator.Find(table, key) is { } at ? $"{path}:{at.Line}:{at.Column}" : path;
-                warnings.Add($"{where}: unknown {TomlKeyLocator.Describe(table, key)} ignored");
+                string what = unknown![key] is TomlTable ? $"table [{(table.Length == 0 ? key : table + "." + key)}]" : TomlKeyLocator.Describe(table, key);
+                warnings.Add($"{where}: unknown {what} ignored");
             }
         }
 
