@@ -64,7 +64,7 @@ run_tests() {
   local failed=0
   for project in tests/*/*.Tests.csproj; do
     echo "== $(basename "$project" .csproj)"
-    dotnet test "$project" -c Release --no-build --nologo -v:q || failed=1
+    dotnet test --project "$project" -c Release --no-build || failed=1
   done
   return $failed
 }

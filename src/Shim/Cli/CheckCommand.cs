@@ -38,7 +38,7 @@ internal static class CheckCommand
             configuration = loaded.Configuration;
             configFile = loaded.Files[0];
             checks.Add(HostCheckResult.Pass("config.file", $"{string.Join(", ", loaded.Files)} is valid", configFile));
-            checks.AddRange(loaded.Warnings.Select(w => HostCheckResult.Warn("config.warning", w)));
+            checks.AddRange(loaded.Warnings.Select((w, i) => HostCheckResult.Warn($"config.warning[{i}]", w)));
         }
         catch (ConfigException e)
         {

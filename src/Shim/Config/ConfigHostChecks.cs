@@ -45,9 +45,9 @@ public static class ConfigHostChecks
             }
         }
 
-        foreach (string pflash in h.Pflashes)
+        for (int i = 0; i < h.Pflashes.Count; i++)
         {
-            yield return ("pflashes", pflash);
+            yield return ($"pflashes[{i}]", h.Pflashes[i]);
         }
 
         if (h.SharedFs is "virtio-fs" or "virtio-fs-nydus")

@@ -14,12 +14,12 @@ public sealed record Configuration
 
     public FactoryConfig Factory { get; init; } = new();
 
-    /// <summary>Back to the file layout, e.g. for `ecr-runtime env`.</summary>
+    /// <summary>Back to the file layout, e.g. for `ecr-runtime env`; ignored unknown keys are not carried over.</summary>
     public ConfigurationFile ToFile() => new()
     {
-        Hypervisor = new() { [HypervisorTable] = Hypervisor },
-        Agent = new() { [AgentTable] = Agent },
-        Runtime = Runtime,
-        Factory = Factory,
+        Hypervisor = new() { [HypervisorTable] = Hypervisor with { UnknownKeys = null } },
+        Agent = new() { [AgentTable] = Agent with { UnknownKeys = null } },
+        Runtime = Runtime with { UnknownKeys = null },
+        Factory = Factory with { UnknownKeys = null },
     };
 }
