@@ -18,6 +18,7 @@ internal static class ConfigNormalizer
                 Path = Or(h.Path, QemuDefaults.Path),
                 Kernel = Or(h.Kernel, QemuDefaults.Kernel),
                 MachineType = Or(h.MachineType, QemuDefaults.MachineType),
+                Accelerator = Or(h.Accelerator, QemuDefaults.Accelerator),
                 BlockDeviceDriver = Or(h.BlockDeviceDriver, QemuDefaults.BlockDeviceDriver),
                 BlockDeviceAio = Or(h.BlockDeviceAio, QemuDefaults.BlockDeviceAio),
                 EntropySource = Or(h.EntropySource, QemuDefaults.EntropySource),

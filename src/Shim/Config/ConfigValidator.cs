@@ -19,6 +19,7 @@ public static class ConfigValidator
         OneOf(problems, Qemu, "shared_fs", h.SharedFs, ConfigRules.SharedFs);
         OneOf(problems, Qemu, "virtio_fs_cache", h.VirtioFsCache, ConfigRules.VirtioFsCache);
         OneOf(problems, Qemu, "machine_type", h.MachineType, ConfigRules.MachineTypes);
+        OneOf(problems, Qemu, "accelerator", h.Accelerator, ConfigRules.Accelerators);
         OneOf(problems, Qemu, "rootfs_type", h.RootfsType, ConfigRules.RootfsTypes);
         OneOf(problems, Qemu, "hot_plug_vfio", h.HotPlugVfio, ConfigRules.VfioPorts);
         OneOf(problems, Qemu, "cold_plug_vfio", h.ColdPlugVfio, ConfigRules.VfioPorts);

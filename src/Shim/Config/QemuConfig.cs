@@ -15,6 +15,7 @@ public sealed record QemuConfig
     [JsonPropertyName("rootfs_type")] public string RootfsType { get; init; } = "ext4";
     [JsonPropertyName("firmware")] public string Firmware { get; init; } = "";
     [JsonPropertyName("firmware_volume")] public string FirmwareVolume { get; init; } = "";
+    [JsonPropertyName("accelerator")] public string Accelerator { get; init; } = "kvm";
     [JsonPropertyName("machine_accelerators")] public string MachineAccelerators { get; init; } = "";
     [JsonPropertyName("cpu_features")] public string CpuFeatures { get; init; } = "";
     [JsonPropertyName("kernel_params")] public string KernelParams { get; init; } = "";
