@@ -37,6 +37,8 @@ need_packages() {
 
 BUILD_PACKAGES=(clang lld file)
 ARM64_PACKAGES=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
+# Real VMMs and the pieces of the test guest (kernels come from apt-get download, never installed).
+TEST_PACKAGES=(qemu-system-x86 qemu-system-arm qemu-efi-aarch64 busybox-static cpio iproute2)
 
 publish() {
   local arch=$1 rid=linux-$1 out=$ROOT/out/linux-$1
@@ -55,6 +57,7 @@ publish() {
 }
 
 run_tests() {
+  need_packages "${TEST_PACKAGES[@]}"
   publish x64
   publish arm64
   export ECR_TEST_BIN_X64=$ROOT/out/linux-x64/containerd-shim-ecr-v2

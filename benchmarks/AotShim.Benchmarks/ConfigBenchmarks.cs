@@ -54,7 +54,7 @@ public class ConfigBenchmarks
             throw new InvalidOperationException($"expected 20 annotations, have {Annotations20.Count}");
         }
 
-        seedPath = Path.Combine(RepositoryRoot(), "tests", "fixtures", "seed-arm64-configuration.toml");
+        seedPath = Path.Combine(Repository.Root(), "tests", "fixtures", "seed-arm64-configuration.toml");
 
         // The seed enables only a few annotation names; a copy that enables all of them, in a directory of its own
         // so that no config.d drop-ins are picked up.
@@ -99,16 +99,4 @@ public class ConfigBenchmarks
     public Configuration ApplyAnnotationsOnly() => SandboxAnnotations.Apply(loaded, Annotations20).Configuration;
 
     /// <summary>BenchmarkDotNet runs the benchmarks from a generated bin folder: walk up to the directory holding AotShim.sln.</summary>
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "AotShim.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no AotShim.sln above {AppContext.BaseDirectory}");
-    }
 }
