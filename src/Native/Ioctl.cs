@@ -30,6 +30,34 @@ public static class Ioctl
         }
     }
 
+    /// <summary>An ioctl that reads a 64-bit value from the caller (an _IOW(..., __u64) request).</summary>
+    public static unsafe void Write(FileDescriptor fd, uint request, ulong value, string name)
+    {
+        bool added = false;
+        try
+        {
+            fd.DangerousAddRef(ref added);
+            int result;
+            do
+            {
+                result = LibC.ioctl(fd.Number, unchecked((int)request), &value);
+            }
+            while (Syscall.Interrupted(result));
+
+            Syscall.Check(result, $"ioctl({name}, {value})");
+        }
+        finally
+        {
+            if (added)
+            {
+                fd.DangerousRelease();
+            }
+        }
+    }
+
+    /// <summary>_IOW(type, nr, size): the caller passes size bytes to the kernel (asm-generic encoding, x86_64 and arm64).</summary>
+    public static uint Iow(uint type, uint number, uint size) => (1u << 30) | (size << 16) | (type << 8) | number;
+
     /// <summary>_IO(type, nr): a request number without a payload.</summary>
     public static uint Io(uint type, uint number) => (type << 8) | number;
 }
