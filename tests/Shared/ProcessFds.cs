@@ -10,9 +10,10 @@ internal static class ProcessFds
         {
             try
             {
-                if (File.ResolveLinkTarget(fd, returnFinalTarget: false) is { } target)
+                // LinkTarget is the raw readlink text; ResolveLinkTarget would prefix "pipe:[N]" with the directory.
+                if (new FileInfo(fd).LinkTarget is { } target)
                 {
-                    targets.Add(target.ToString());
+                    targets.Add(target);
                 }
             }
             catch (IOException)
