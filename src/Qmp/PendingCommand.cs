@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace AotShim.Qmp;
+
+/// <summary>A command sent and not yet answered: its slot in the reply FIFO.</summary>
+internal abstract class PendingCommand
+{
+    private volatile bool _abandoned;
+
+    protected PendingCommand(string command) => Command = command;
+
+    public string Command { get; }
+
+    public long Id { get; set; }
+
+    /// <summary>The caller gave up (timeout, cancellation): the slot stays so later replies still line up.</summary>
+    public bool Abandoned => _abandoned;
+
+    public void Abandon() => _abandoned = true;
+
+    /// <summary>Reads the "return" value where the reader stands, straight into the caller's type.</summary>
+    public abstract void ReadReturn(ref Utf8JsonReader reader);
+
+    /// <summary>Hands over what <see cref="ReadReturn"/> read, once the whole reply line checked out.</summary>
+    public abstract void Complete();
+
+    public abstract void Fail(Exception exception);
+}
