@@ -63,6 +63,9 @@ run_tests() {
   export ECR_TEST_BIN_X64=$ROOT/out/linux-x64/containerd-shim-ecr-v2
   export ECR_TEST_BIN_ARM64=$ROOT/out/linux-arm64/containerd-shim-ecr-v2
   export ECR_TEST_FIXTURES=${ECR_TEST_FIXTURES:-$ROOT/tests/fixtures}
+  # The test guest: Debian's generic kernel (downloaded, never installed) and a busybox initrd.
+  tests/guest/build-guest.sh x64 "$ROOT/out/guest/x64"
+  export ECR_TEST_GUEST_X64=$ROOT/out/guest/x64
   dotnet build AotShim.sln -c Release --nologo -v:q
   local failed=0
   for project in tests/*/*.Tests.csproj; do

@@ -16,6 +16,16 @@ internal static class Repo
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: run ./build.sh test, which publishes it", path);
     }
 
+    /// <summary>The test guest (kernel + initrd) for an architecture; build.sh test builds it with tests/guest/build-guest.sh.</summary>
+    public static string Guest(string arch)
+    {
+        string directory = Environment.GetEnvironmentVariable("ECR_TEST_GUEST_" + arch.ToUpperInvariant())
+            ?? Path.Combine(Root, "out", "guest", arch);
+        return File.Exists(Path.Combine(directory, "guest.env"))
+            ? directory
+            : throw new DirectoryNotFoundException($"no test guest in {directory}: run ./build.sh test, which builds it");
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

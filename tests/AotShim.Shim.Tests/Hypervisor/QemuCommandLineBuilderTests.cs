@@ -74,14 +74,14 @@ public sealed class QemuCommandLineBuilderTests
     }
 
     [Theory]
-    [InlineData(HostArchitecture.X64, "q35", "q35,accel=tcg,nvdimm=on")]
-    [InlineData(HostArchitecture.Arm64, "virt", "virt,usb=off,accel=tcg,gic-version=3")]
-    public void Tcg_emits_only_what_qemu_accepts_without_kvm(HostArchitecture architecture, string machine, string expected)
+    [InlineData(HostArchitecture.X64, "q35", "q35,accel=tcg,nvdimm=on", "max,pmu=off")]
+    [InlineData(HostArchitecture.Arm64, "virt", "virt,usb=off,accel=tcg,gic-version=3", "max,pauth-impdef=on,pmu=off")]
+    public void Tcg_emits_only_what_qemu_accepts_without_kvm(HostArchitecture architecture, string machine, string expected, string cpu)
     {
         ArgvFixture argv = Build(Config(h => h with { MachineType = machine, Accelerator = "tcg", CpuFeatures = "pmu=off" }), Facts(architecture));
 
         Assert.Equal(expected, Value(argv, "-machine"));
-        Assert.Equal("max,pmu=off", Value(argv, "-cpu"));
+        Assert.Equal(cpu, Value(argv, "-cpu"));
         Assert.DoesNotContain(argv.Groups, g => g.Option == "-global");
     }
 
@@ -109,6 +109,7 @@ public sealed class QemuCommandLineBuilderTests
         Assert.Contains(devices, d => d.StartsWith("pci-bridge,bus=pcie.0,id=pci-bridge-1,chassis_nr=2,shpc=off,addr=3"));
         Assert.Contains(devices, d => d.StartsWith("pcie-root-port,id=rp0,bus=pcie.0,chassis=3,slot=0"));
         Assert.Contains(devices, d => d.StartsWith("pcie-root-port,id=rp1,bus=pcie.0,chassis=4,slot=1"));
+        Assert.Contains(("-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"), argv.Groups);
     }
 
     [Fact]

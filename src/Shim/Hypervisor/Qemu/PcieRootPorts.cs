@@ -1,10 +1,16 @@
 namespace AotShim.Shim.Hypervisor.Qemu;
 
 /// <summary>pcie_root_port ports on pcie.0: PCIe hotplug needs one port per device (pcie.0 itself refuses).</summary>
-public sealed record PcieRootPorts(uint Count, uint FirstChassis) : IQemuDevice
+public sealed record PcieRootPorts(uint Count, uint FirstChassis, bool Q35) : IQemuDevice
 {
     public void AppendTo(QemuArguments arguments)
     {
+        if (Count > 0 && Q35)
+        {
+            // q35 defaults root ports to ACPI hotplug, whose unplug waits on guest firmware; native PCIe completes.
+            arguments.Add("-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off");
+        }
+
         for (uint i = 0; i < Count; i++)
         {
             arguments.Device($"pcie-root-port,id=rp{i},bus=pcie.0,chassis={FirstChassis + i},slot={i},multifunction=off,pref64-reserve=2097152B,mem-reserve=4194304B");

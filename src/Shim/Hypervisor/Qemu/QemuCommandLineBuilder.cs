@@ -23,11 +23,11 @@ public static class QemuCommandLineBuilder
         var groups = new List<IQemuDevice>
         {
             new MachineOptions(h.MachineType, host.Architecture, h.Accelerator, root == RootDevice.Pmem, h.MachineAccelerators),
-            new CpuOptions(h.Accelerator, h.CpuFeatures),
+            new CpuOptions(host.Architecture, h.Accelerator, h.CpuFeatures),
             new QmpSocket(facts.Qmp),
             new MemoryOptions(h.DefaultMemory, h.MemorySlots, (h.DefaultMaxMemory > 0 ? h.DefaultMaxMemory : host.MemoryMiB) + h.MemoryOffset),
             new PciBridges(h.DefaultBridges),
-            new PcieRootPorts(h.PcieRootPort, h.DefaultBridges + 1),
+            new PcieRootPorts(h.PcieRootPort, h.DefaultBridges + 1, h.MachineType == "q35"),
             new ConsoleDevice(paths.ConsoleSocket, disableModern),
         };
 
