@@ -26,20 +26,20 @@ public sealed class EnvCommandTests
         int compared = 0;
         foreach (string section in new[] { "hypervisor.qemu", "agent.kata", "runtime", "factory" })
         {
-            TomlTable printed = Table(actual, section);
-            foreach (var (key, value) in Table(expected, section))
+            TomlTable printed = TomlValues.Table(actual, section);
+            foreach (var (key, value) in TomlValues.Table(expected, section))
             {
                 Assert.True(printed.ContainsKey(key), $"[{section}] {key} is not printed");
-                Assert.Equal($"{key} = {Canonical(value)}", $"{key} = {Canonical(printed[key])}");
+                Assert.Equal($"{key} = {TomlValues.Canonical(value)}", $"{key} = {TomlValues.Canonical(printed[key])}");
                 compared++;
             }
         }
 
         Assert.True(compared > 40, $"only {compared} keys compared");
-        Assert.Equal("10", Canonical(Table(actual, "hypervisor.qemu")["memory_slots"]));
-        Assert.Equal("8192", Canonical(Table(actual, "hypervisor.qemu")["msize_9p"]));
-        Assert.Equal("\"/run/vc/vm/template\"", Canonical(Table(actual, "factory")["template_path"]));
-        Assert.Equal("\"/var/run/kata-containers/cache.sock\"", Canonical(Table(actual, "factory")["vm_cache_endpoint"]));
+        Assert.Equal("10", TomlValues.Canonical(TomlValues.Table(actual, "hypervisor.qemu")["memory_slots"]));
+        Assert.Equal("8192", TomlValues.Canonical(TomlValues.Table(actual, "hypervisor.qemu")["msize_9p"]));
+        Assert.Equal("\"/run/vc/vm/template\"", TomlValues.Canonical(TomlValues.Table(actual, "factory")["template_path"]));
+        Assert.Equal("\"/var/run/kata-containers/cache.sock\"", TomlValues.Canonical(TomlValues.Table(actual, "factory")["vm_cache_endpoint"]));
         Assert.Contains(arch == "arm64" ? "aarch64" : "x86_64", output.Split('\n')[0]);
     }
 
@@ -51,15 +51,4 @@ public sealed class EnvCommandTests
         Assert.True(code == 0, error);
         Assert.Contains("\"architecture\": \"aarch64\"", output);
     }
-
-    private static TomlTable Table(TomlTable root, string dotted) =>
-        dotted.Split('.').Aggregate(root, (table, part) => (TomlTable)table[part]!);
-
-    private static string Canonical(object? value) => value switch
-    {
-        string s => "\"" + s + "\"",
-        bool b => b ? "true" : "false",
-        TomlArray array => "[" + string.Join(",", array.Select(Canonical)) + "]",
-        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)!,
-    };
 }

@@ -1,7 +1,7 @@
 using Tomlyn;
 using Tomlyn.Model;
 
-namespace AotShim.Shim.Tests;
+namespace AotShim.Testing;
 
 /// <summary>Reads TOML untyped, so tests compare values without going through the product's own records.</summary>
 internal static class TomlValues
