@@ -50,7 +50,7 @@ public static unsafe partial class ProcessSpawner
             // Closes our copies and anything else above the targets, even descriptors opened without O_CLOEXEC.
             actions.AddCloseFrom(floor);
 
-            using var attributes = new SpawnAttributes();
+            using var attributes = new SpawnAttributes(options.NewSession);
             using var argv = new NativeStringArray(options.Argv);
             using var envp = new NativeStringArray(options.Environment);
             int pid;

@@ -10,10 +10,11 @@ internal sealed unsafe partial class SpawnAttributes : IDisposable
     private const nuint Size = 1024;
     private const short SetSignalDefault = 0x04;
     private const short SetSignalMask = 0x08;
+    private const short SetSession = 0x80;
 
     private readonly void* _attributes;
 
-    public SpawnAttributes()
+    public SpawnAttributes(bool newSession)
     {
         _attributes = NativeMemory.AlignedAlloc(Size, 16);
         NativeMemory.Clear(_attributes, Size);
@@ -34,7 +35,7 @@ internal sealed unsafe partial class SpawnAttributes : IDisposable
             // across exec; setting the bits of signals 1-64 directly resets those too.
             *(ulong*)&signals = ulong.MaxValue;
             ReturnedErrno.Check(posix_spawnattr_setsigdefault(_attributes, &signals), "posix_spawnattr_setsigdefault(all)");
-            ReturnedErrno.Check(posix_spawnattr_setflags(_attributes, SetSignalDefault | SetSignalMask), "posix_spawnattr_setflags(SETSIGDEF|SETSIGMASK)");
+            ReturnedErrno.Check(posix_spawnattr_setflags(_attributes, (short)(SetSignalDefault | SetSignalMask | (newSession ? SetSession : 0))), "posix_spawnattr_setflags(SETSIGDEF|SETSIGMASK[|SETSID])");
         }
         catch
         {

@@ -23,6 +23,9 @@ public sealed record SpawnOptions(string Path, IReadOnlyList<string> Argv)
 
     public SafeHandle? StandardError { get; init; }
 
+    /// <summary>Start the child as the leader of a new session (setsid), detached from our terminal and process group.</summary>
+    public bool NewSession { get; init; }
+
     /// <summary>Descriptors placed at chosen numbers (3 and up, each target once).</summary>
     public IReadOnlyList<FdMapping> Fds { get; init; } = [];
 }
