@@ -38,7 +38,8 @@ need_packages() {
 BUILD_PACKAGES=(clang lld file)
 ARM64_PACKAGES=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
 # Real VMMs and the pieces of the test guest (kernels come from apt-get download, never installed).
-TEST_PACKAGES=(qemu-system-x86 qemu-system-arm qemu-efi-aarch64 busybox-static cpio iproute2 kmod containerd runc)
+TEST_PACKAGES=(qemu-system-x86 qemu-system-arm qemu-efi-aarch64 busybox-static cpio iproute2 kmod containerd runc
+  golang-github-containerd-containerd-dev golang-github-containerd-ttrpc-dev golang-github-gogo-protobuf-dev golang-github-gogo-googleapis-dev)
 
 publish() {
   local arch=$1 rid=linux-$1 out=$ROOT/out/linux-$1
