@@ -28,6 +28,12 @@ public abstract class ShimLifecycleTests : IAsyncLifetime
     /// </summary>
     protected virtual bool ShimSocketRemovedAfterShimCrash => true;
 
+    /// <summary>Whether the backend can freeze a task; if not, pause must fail with a clear Unimplemented.</summary>
+    protected virtual bool BackendPauses => true;
+
+    /// <summary>Whether the backend gives processes a terminal; if not, `run -t` must fail with a clear Unimplemented.</summary>
+    protected virtual bool BackendGivesTerminals => true;
+
     protected Ctr Ctr => ctr ?? throw new InvalidOperationException("not initialized");
 
     protected static string Image => BusyboxImage.Name;
@@ -165,6 +171,14 @@ public abstract class ShimLifecycleTests : IAsyncLifetime
         await using CtrEvents events = await Ctr.StartEventsAsync();
         (await Ctr.RunDetachedAsync(Image, id, "/bin/sleep", "1000")).EnsureSuccess();
         await Ctr.WaitForStatusAsync(id, "RUNNING");
+        if (!BackendPauses)
+        {
+            CommandResult refused = await Ctr.PauseAsync(id);
+            Assert.True(!refused.Succeeded && refused.Stderr.Contains("not implemented"), refused.ToString());
+            Assert.Equal("RUNNING", (await Ctr.TaskAsync(id))?.Status);
+            await KillAndRemoveAsync(id);
+            return;
+        }
 
         (await Ctr.PauseAsync(id)).EnsureSuccess();
         await Ctr.WaitForStatusAsync(id, "PAUSED");
@@ -204,6 +218,11 @@ public abstract class ShimLifecycleTests : IAsyncLifetime
         string id = NewId("tty");
 
         CommandResult run = await Ctr.RunTtyAsync(Image, id, "/bin/sh", "-c", "tty; test -t 0 && test -t 1 && echo hi");
+        if (!BackendGivesTerminals)
+        {
+            Assert.True(!run.Succeeded && (run.Stdout + run.Stderr).Contains("not implemented"), run.ToString());
+            return;
+        }
 
         Assert.True(run.Succeeded, run.ToString());
         string[] lines = run.Stdout.Replace("\r", "").Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -1,0 +1,7 @@
+namespace AotShim.Shim.Sandbox;
+
+/// <summary>What Create carries: the container id, its bundle (config.json, rootfs) and mounts, and the init process's stdio.</summary>
+public sealed record ContainerRequest(string Id, string Bundle, IReadOnlyList<RootfsMount> Rootfs, ProcessStdio Stdio);
+
+/// <summary>One entry of Create's rootfs mounts (type, source, options), mounted on the bundle's rootfs.</summary>
+public sealed record RootfsMount(string Type, string Source, IReadOnlyList<string> Options);

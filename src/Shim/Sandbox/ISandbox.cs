@@ -1,0 +1,10 @@
+namespace AotShim.Shim.Sandbox;
+
+/// <summary>
+/// Where containers run: the VM of a pod (and, in tests, the host). The task service talks only to this, as
+/// containerd's runc shim talks to its container type and never to runc's internals.
+/// </summary>
+public interface ISandbox : IAsyncDisposable
+{
+    ValueTask<IContainer> CreateContainerAsync(ContainerRequest request, CancellationToken cancellationToken);
+}

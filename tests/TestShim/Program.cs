@@ -1,0 +1,11 @@
+using AotShim.Shim.Bootstrap;
+using AotShim.TestShim;
+
+// The shim's bootstrap and task service with the host backend: lets the containerd tests run before the VM backend.
+ShimArguments arguments = ShimArguments.Parse(args);
+return arguments.Action switch
+{
+    ShimAction.Start => ShimStart.Run(arguments, Directory.GetCurrentDirectory(), Console.Out),
+    ShimAction.Delete => ShimDelete.Run(arguments, Console.OpenStandardOutput(), HostSandbox.KillLeftovers),
+    _ => await ShimServe.RunAsync(arguments, _ => new HostSandbox()),
+};
