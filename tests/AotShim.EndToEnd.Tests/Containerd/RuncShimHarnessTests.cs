@@ -16,7 +16,7 @@ public sealed class RuncShimHarnessTests : ShimLifecycleTests
     protected override void CheckPrerequisites()
     {
         base.CheckPrerequisites();
-        Assert.SkipUnless(File.Exists("/usr/bin/containerd-shim-runc-v2"), "containerd-shim-runc-v2 is missing: apt-get install containerd");
-        Assert.SkipUnless(File.Exists("/usr/sbin/runc") || File.Exists("/usr/bin/runc"), "runc is missing: apt-get install runc");
+        Assert.True(File.Exists("/usr/bin/containerd-shim-runc-v2"), "containerd-shim-runc-v2 is missing: apt-get install containerd");
+        Assert.True(File.Exists("/usr/sbin/runc") || File.Exists("/usr/bin/runc"), "runc is missing: apt-get install runc");
     }
 }
