@@ -13,11 +13,14 @@ internal sealed class HostProcess : IProcess
     private const int SigCont = 18;
     private readonly ChildProcess _child;
 
-    private HostProcess(string id, ChildProcess child)
+    private readonly HostTerminal? _terminal;
+
+    private HostProcess(string id, ChildProcess child, HostTerminal? terminal, Task output)
     {
         Id = id;
         _child = child;
-        Exited = child.Exited.ContinueWith(t => new ProcessExit((uint)t.Result, DateTimeOffset.UtcNow), TaskScheduler.Default);
+        _terminal = terminal;
+        Exited = ExitAsync(child, terminal, output);
     }
 
     public string Id { get; }
@@ -28,6 +31,11 @@ internal sealed class HostProcess : IProcess
 
     public static HostProcess Create(string id, IReadOnlyList<string> argv, IReadOnlyList<string> environment, ProcessStdio stdio)
     {
+        if (stdio.Terminal)
+        {
+            return CreateWithTerminal(id, argv, environment, stdio);
+        }
+
         using SafeFileHandle? stdin = Open(stdio.Stdin, FileAccess.ReadWrite);
         using SafeFileHandle? stdout = Open(stdio.Stdout, FileAccess.Write);
         using SafeFileHandle? stderr = Open(stdio.Stderr, FileAccess.Write);
@@ -39,7 +47,31 @@ internal sealed class HostProcess : IProcess
             StandardError = stderr,
         });
         WaitUntilStopped(child);
-        return new HostProcess(id, child);
+        return new HostProcess(id, child, null, Task.CompletedTask);
+    }
+
+    /// <summary>
+    /// The child leads a new session and re-opens the pty slave, which makes it the controlling terminal
+    /// (Linux gives a session leader without one the first tty it opens).
+    /// </summary>
+    private static HostProcess CreateWithTerminal(string id, IReadOnlyList<string> argv, IReadOnlyList<string> environment, ProcessStdio stdio)
+    {
+        HostTerminal terminal = HostTerminal.Open();
+        ChildProcess child = ProcessSpawner.Spawn(new SpawnOptions("/bin/sh", ["sh", "-c", "exec 0<>\"$0\" 1>&0 2>&0; kill -STOP $$; exec \"$@\"", terminal.SlavePath, .. argv])
+        {
+            Environment = environment,
+            NewSession = true,
+        });
+        WaitUntilStopped(child);
+        return new HostProcess(id, child, terminal, terminal.CopyAsync(stdio.Stdin, stdio.Stdout));
+    }
+
+    private static async Task<ProcessExit> ExitAsync(ChildProcess child, HostTerminal? terminal, Task output)
+    {
+        int status = await child.Exited;
+        await output.WaitAsync(TimeSpan.FromSeconds(5)).ContinueWith(_ => { }, TaskScheduler.Default);
+        terminal?.Dispose();
+        return new ProcessExit((uint)status, DateTimeOffset.UtcNow);
     }
 
     public ValueTask StartAsync(CancellationToken cancellationToken)
@@ -54,8 +86,11 @@ internal sealed class HostProcess : IProcess
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask ResizePtyAsync(uint width, uint height, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("the host test backend gives processes no terminal");
+    public ValueTask ResizePtyAsync(uint width, uint height, CancellationToken cancellationToken)
+    {
+        _terminal?.Resize(width, height);
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask CloseStdinAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 

@@ -11,8 +11,6 @@ public sealed class HostBackendShimTests : ShimLifecycleTests
     protected override string? ShimBinary => Path.Combine(
         Repo.Root, "tests", "TestShim", "bin", Environment.GetEnvironmentVariable("ECR_TEST_CONFIGURATION") ?? "Release", "net10.0", "linux-x64", "containerd-shim-ecrtest-v2");
 
-    // The host backend has no freezer and no pty: containerd must get a clear Unimplemented for both.
+    // The host backend has no freezer: containerd must get a clear Unimplemented.
     protected override bool BackendPauses => false;
-
-    protected override bool BackendGivesTerminals => false;
 }
