@@ -33,7 +33,7 @@ internal static class DeviceChecks
     {
         using FileDescriptor? fd = Files.TryOpen(path, OpenFlags.ReadWrite, out int errno);
         return fd is null
-            ? errno == Errnos.ENOENT ? $"{path} does not exist" : $"cannot open {path}: {new NativeException("open", errno).Message}"
+            ? errno == Errnos.ENOENT ? $"{path} does not exist" : $"cannot open {path}: open: {NativeException.Describe(errno)}"
             : null;
     }
 }

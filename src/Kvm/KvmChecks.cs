@@ -23,7 +23,7 @@ internal static class KvmChecks
         using FileDescriptor? probe = Files.TryOpen(paths.Kvm, OpenFlags.ReadWrite, out int errno);
         if (probe is null)
         {
-            yield return HostCheckResult.Fail("kvm.device", $"cannot open {paths.Kvm}: {new NativeException("open", errno).Message}");
+            yield return HostCheckResult.Fail("kvm.device", $"cannot open {paths.Kvm}: open: {NativeException.Describe(errno)}");
             yield break;
         }
 

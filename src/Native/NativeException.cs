@@ -4,7 +4,7 @@ namespace AotShim.Native;
 public sealed class NativeException : IOException
 {
     public NativeException(string call, int errno)
-        : base($"{call}: {ErrnoName(errno)} ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)})")
+        : base($"{call}: {Describe(errno)}")
     {
         Call = call;
         Errno = errno;
@@ -13,6 +13,9 @@ public sealed class NativeException : IOException
     public string Call { get; }
 
     public int Errno { get; }
+
+    /// <summary>"ENOENT (No such file or directory)": for reports that carry an errno without throwing.</summary>
+    public static string Describe(int errno) => $"{ErrnoName(errno)} ({System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)})";
 
     private static string ErrnoName(int errno) => errno switch
     {
