@@ -1,19 +1,18 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net.Sockets;
 
 namespace AotShim.Shim.Ttrpc;
 
 /// <summary>
 /// One TTRPC connection, shaped like Kestrel's socket transport: a receive loop fills the input pipe, a frame loop
 /// parses frames in place and hands them to the handler, writers serialize whole frames into the output pipe under
-/// a send lock, and a send loop drains that pipe to the socket.
+/// a send lock, and a send loop drains that pipe to the transport.
 /// </summary>
 internal sealed class TtrpcChannel
 {
     private const int MinimumReceiveBuffer = 4096;
 
-    private readonly Socket _socket;
+    private readonly ITtrpcTransport _transport;
     private readonly ITtrpcFrameHandler _handler;
     private readonly Pipe _input;
     private readonly Pipe _output = new(new PipeOptions(useSynchronizationContext: false));
@@ -25,9 +24,9 @@ internal sealed class TtrpcChannel
     private bool _sendsCompleted;
     private int _closed;
 
-    public TtrpcChannel(Socket socket, string endpoint, ITtrpcFrameHandler handler)
+    public TtrpcChannel(ITtrpcTransport transport, string endpoint, ITtrpcFrameHandler handler)
     {
-        _socket = socket;
+        _transport = transport;
         Endpoint = endpoint;
         _handler = handler;
 
@@ -86,7 +85,7 @@ internal sealed class TtrpcChannel
         }
     }
 
-    /// <summary>Lets every frame already written reach the socket, then closes the connection.</summary>
+    /// <summary>Lets every frame already written reach the transport, then closes the connection.</summary>
     public async Task CloseAfterSendsAsync()
     {
         await _sendLock.WaitAsync().ConfigureAwait(false);
@@ -104,7 +103,7 @@ internal sealed class TtrpcChannel
         }
     }
 
-    /// <summary>Ends the connection now (once): loops stop, the socket closes, in-flight work sees <see cref="Closing"/>.</summary>
+    /// <summary>Ends the connection now (once): loops stop, the transport closes, in-flight work sees <see cref="Closing"/>.</summary>
     public void Close(Exception? reason)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
@@ -114,7 +113,7 @@ internal sealed class TtrpcChannel
 
         _closeReason = reason;
         _closing.Cancel();
-        _socket.Dispose();
+        _transport.Dispose();
     }
 
     private async Task ReceiveAsync()
@@ -126,7 +125,7 @@ internal sealed class TtrpcChannel
             while (true)
             {
                 Memory<byte> memory = writer.GetMemory(MinimumReceiveBuffer);
-                int received = await _socket.ReceiveAsync(memory, SocketFlags.None, _closing.Token).ConfigureAwait(false);
+                int received = await _transport.ReceiveAsync(memory, _closing.Token).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break;
@@ -248,7 +247,7 @@ internal sealed class TtrpcChannel
                 {
                     for (int sent = 0; sent < segment.Length;)
                     {
-                        sent += await _socket.SendAsync(segment[sent..], SocketFlags.None, _closing.Token).ConfigureAwait(false);
+                        sent += await _transport.SendAsync(segment[sent..], _closing.Token).ConfigureAwait(false);
                     }
                 }
 
@@ -267,7 +266,7 @@ internal sealed class TtrpcChannel
         {
             await reader.CompleteAsync().ConfigureAwait(false);
 
-            // Either everything was sent after CloseAfterSendsAsync, or the socket failed: the connection is over.
+            // Either everything was sent after CloseAfterSendsAsync, or the transport failed: the connection is over.
             Close(failure);
         }
     }

@@ -24,7 +24,7 @@ public sealed class TtrpcClient : IAsyncDisposable, ITtrpcFrameHandler
     /// <summary>Speaks TTRPC over a connected socket (e.g. after the hybrid-vsock CONNECT handshake); the client owns it.</summary>
     public TtrpcClient(Socket socket, string endpoint)
     {
-        _channel = new TtrpcChannel(socket, endpoint, this);
+        _channel = new TtrpcChannel(new SocketTransport(socket), endpoint, this);
         _channel.Start();
     }
 

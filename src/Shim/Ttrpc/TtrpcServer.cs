@@ -62,6 +62,18 @@ public sealed class TtrpcServer : IAsyncDisposable
     }
 
     /// <summary>
+    /// Serves one already-connected socket (an accepted vsock connection, say), which the server owns from here on;
+    /// the task completes, never faulting, when that connection has ended. Shutdown drains it like accepted ones.
+    /// </summary>
+    public Task ServeConnectionAsync(Socket connected) => ServeConnection(new SocketTransport(connected), "ttrpc client fd " + connected.Handle);
+
+    /// <summary>
+    /// As <see cref="ServeConnectionAsync(Socket)"/> over a duplex stream. A virtio-serial port is left open with
+    /// <paramref name="leaveOpen"/>: what the host sends while the guest has it closed is lost.
+    /// </summary>
+    public Task ServeConnectionAsync(Stream duplex, bool leaveOpen = false) => ServeConnection(new StreamTransport(duplex, leaveOpen), "ttrpc stream");
+
+    /// <summary>
     /// Stops accepting, lets every in-flight request finish and its reply go out, then closes each connection;
     /// when <paramref name="ct"/> fires first, in-flight handlers are cancelled and connections closed at once.
     /// </summary>
@@ -124,21 +136,35 @@ public sealed class TtrpcServer : IAsyncDisposable
                 continue;
             }
 
-            var connection = new TtrpcServerConnection(socket, _methods, Remove);
-            lock (_gate)
+            if (!TryServe(new SocketTransport(socket), "ttrpc client fd " + socket.Handle, out _))
             {
-                if (_shuttingDown)
-                {
-                    socket.Dispose();
-                    return;
-                }
-
-                _connections.Add(connection);
+                return;
             }
-
-            connection.Start();
         }
     }
+
+    private bool TryServe(ITtrpcTransport transport, string endpoint, out TtrpcServerConnection connection)
+    {
+        connection = new TtrpcServerConnection(transport, endpoint, _methods, Remove);
+        lock (_gate)
+        {
+            if (_shuttingDown)
+            {
+                transport.Dispose();
+                return false;
+            }
+
+            _connections.Add(connection);
+        }
+
+        connection.Start();
+        return true;
+    }
+
+    private Task ServeConnection(ITtrpcTransport transport, string endpoint) =>
+        TryServe(transport, endpoint, out TtrpcServerConnection connection)
+            ? connection.Completion
+            : throw new InvalidOperationException("ttrpc: the server is shut down");
 
     private static bool IsTransient(SocketError error) => error is SocketError.ConnectionAborted or SocketError.ConnectionReset
         or SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable or SocketError.Interrupted;

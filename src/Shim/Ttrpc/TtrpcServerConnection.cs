@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Net.Sockets;
 using Google.Protobuf;
 
 namespace AotShim.Shim.Ttrpc;
@@ -17,11 +16,11 @@ internal sealed class TtrpcServerConnection : ITtrpcFrameHandler
     private int _active;
     private bool _draining;
 
-    public TtrpcServerConnection(Socket socket, TtrpcMethods methods, Action<TtrpcServerConnection> closed)
+    public TtrpcServerConnection(ITtrpcTransport transport, string endpoint, TtrpcMethods methods, Action<TtrpcServerConnection> closed)
     {
         _methods = methods;
         _closed = closed;
-        _channel = new TtrpcChannel(socket, "ttrpc client fd " + socket.Handle, this);
+        _channel = new TtrpcChannel(transport, endpoint, this);
     }
 
     public CancellationToken Closing => _channel.Closing;
