@@ -11,7 +11,7 @@ internal static class DeviceChecks
         {
             null => HostCheckResult.Pass("device.vhost_vsock", $"{paths.VhostVsock} opened; the agent can use vsock"),
             var why when requirements.UseVsock => HostCheckResult.Fail("device.vhost_vsock", $"{why}; the vsock agent transport needs it (modprobe vhost_vsock)"),
-            var why => HostCheckResult.Warn("device.vhost_vsock", $"{why}; not needed by this configuration"),
+            var why => HostCheckResult.Warn("device.vhost_vsock", $"{why}; the agent uses virtio-serial instead"),
         };
 
         yield return Probe("device.vhost_net", paths.VhostNet) switch

@@ -5,7 +5,7 @@ public sealed record HostRequirements
 {
     public required HostArchitecture Architecture { get; init; }
 
-    /// <summary>The agent is reached over vhost-vsock, so /dev/vhost-vsock is mandatory.</summary>
+    /// <summary>The configuration insists on vsock for the agent, so /dev/vhost-vsock is mandatory.</summary>
     public bool UseVsock { get; init; } = true;
 
     /// <summary>disable_vhost_net: the tap netdev runs without vhost, so /dev/vhost-net is not needed.</summary>

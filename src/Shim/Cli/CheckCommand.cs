@@ -49,6 +49,7 @@ internal static class CheckCommand
         {
             Architecture = architecture,
             DisableVhostNet = configuration?.Hypervisor.DisableVhostNet ?? false,
+            UseVsock = configuration?.Agent.Transport == "vsock",
             IsRoot = LibC.geteuid() == 0,
         };
         checks.AddRange(HostChecker.Run(requirements));

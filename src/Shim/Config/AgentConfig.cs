@@ -13,6 +13,8 @@ public sealed record AgentConfig
     [JsonPropertyName("debug_console_enabled")] public bool DebugConsoleEnabled { get; init; }
     [JsonPropertyName("dial_timeout")] public uint DialTimeout { get; init; } = 45;
     [JsonPropertyName("container_pipe_size")] public uint ContainerPipeSize { get; init; }
+    /// <summary>Our extension: how the shim reaches the agent (auto = vsock when /dev/vhost-vsock exists, else virtio-serial).</summary>
+    [JsonPropertyName("transport")] public string Transport { get; init; } = "auto";
     [JsonPropertyName("kernel_modules")] public IReadOnlyList<string> KernelModules { get; init; } = [];
 
     [TomlExtensionData]

@@ -40,6 +40,7 @@ internal static class ConfigNormalizer
             Agent = configuration.Agent with
             {
                 DialTimeout = Or(configuration.Agent.DialTimeout, AgentDefaults.DialTimeout),
+                Transport = Or(configuration.Agent.Transport, AgentDefaults.Transport),
             },
             Runtime = configuration.Runtime with
             {

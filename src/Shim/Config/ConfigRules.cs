@@ -13,6 +13,8 @@ public static class ConfigRules
     public static readonly string[] RootfsTypes = ["ext4", "xfs", "erofs"];
     /// <summary>Our extension: tcg runs guests where KVM cannot (e.g. PVM hosts), at emulation speed.</summary>
     public static readonly string[] Accelerators = ["kvm", "tcg"];
+    /// <summary>Our extension: the agent transport; virtio-serial serves hosts without vhost-vsock.</summary>
+    public static readonly string[] AgentTransports = ["auto", "vsock", "virtio-serial"];
     public static readonly string[] MachineTypesX64 = ["q35", "pc", "microvm"];
     public static readonly string[] MachineTypesArm64 = ["virt"];
     public static readonly string[] MachineTypes = [.. MachineTypesX64, .. MachineTypesArm64];

@@ -23,6 +23,7 @@ public static class ConfigValidator
         OneOf(problems, Qemu, "rootfs_type", h.RootfsType, ConfigRules.RootfsTypes);
         OneOf(problems, Qemu, "hot_plug_vfio", h.HotPlugVfio, ConfigRules.VfioPorts);
         OneOf(problems, Qemu, "cold_plug_vfio", h.ColdPlugVfio, ConfigRules.VfioPorts);
+        OneOf(problems, Agent, "transport", configuration.Agent.Transport, ConfigRules.AgentTransports);
         OneOf(problems, Runtime, "internetworking_model", configuration.Runtime.InternetworkingModel, ConfigRules.InternetworkingModels);
         OneOf(problems, Runtime, "vfio_mode", configuration.Runtime.VfioMode, ConfigRules.VfioModes);
 
