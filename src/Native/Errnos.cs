@@ -9,6 +9,7 @@ public static class Errnos
     public const int EIO = 5;
     public const int EBADF = 9;
     public const int EAGAIN = 11;
+    public const int ESRCH = 3;
     public const int ENOMEM = 12;
     public const int EACCES = 13;
     public const int EBUSY = 16;

@@ -2,10 +2,23 @@ using Tmds.Linux;
 
 namespace AotShim.Native;
 
-/// <summary>umount2(2) and the mount table, for cleaning up what a dead shim left mounted.</summary>
+/// <summary>mount(2), umount2(2) and the mount table.</summary>
 public static class Mounts
 {
     private const int MntDetach = 2;
+
+    /// <summary>mount(2); the error names every argument, e.g. mount("overlay", "/b/rootfs", "overlay", 0, "lowerdir=..."): EINVAL.</summary>
+    public static unsafe void Mount(string? source, string target, string? type, MountFlags flags, string? data = null)
+    {
+        byte[]? sourceBytes = source is null ? null : Files.NullTerminated(source);
+        byte[] targetBytes = Files.NullTerminated(target);
+        byte[]? typeBytes = type is null ? null : Files.NullTerminated(type);
+        byte[]? dataBytes = data is null ? null : Files.NullTerminated(data);
+        fixed (byte* s = sourceBytes, t = targetBytes, f = typeBytes, d = dataBytes)
+        {
+            Syscall.Check(LibC.mount(s, t, f, (ulong_t)(ulong)flags, d), $"mount(\"{source}\", \"{target}\", \"{type}\", {flags}, \"{data}\")");
+        }
+    }
 
     /// <summary>Whether <paramref name="path"/> is a mount point in this mount namespace (/proc/self/mountinfo).</summary>
     public static bool IsMountPoint(string path)
@@ -22,6 +35,23 @@ public static class Mounts
         }
 
         return false;
+    }
+
+    /// <summary>Mount points at or below <paramref name="directory"/>, in mount order.</summary>
+    public static IReadOnlyList<string> Under(string directory)
+    {
+        string root = Path.GetFullPath(directory).TrimEnd('/');
+        var found = new List<string>();
+        foreach (string line in File.ReadLines("/proc/self/mountinfo"))
+        {
+            string[] fields = line.Split(' ');
+            if (fields.Length > 4 && Unescape(fields[4]) is var point && (point == root || point.StartsWith(root + "/", StringComparison.Ordinal)))
+            {
+                found.Add(point);
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Detaches every mount stacked on <paramref name="path"/>; a path that is not mounted is left alone.</summary>

@@ -1,11 +1,13 @@
+using AotShim.Shim.Bootstrap;
 using AotShim.Shim.Cli;
+using AotShim.Shim.Sandbox.Vm;
 
 namespace AotShim.Shim;
 
 /// <summary>One binary, two faces: the containerd shim, and `ecr-runtime` when invoked by that name or with "runtime".</summary>
 internal static class Program
 {
-    private static int Main(string[] args)
+    private static async Task<int> Main(string[] args)
     {
         string invokedAs = Path.GetFileName(Environment.GetCommandLineArgs()[0]);
         if (invokedAs == RuntimeCli.Name)
@@ -24,7 +26,31 @@ internal static class Program
             return 0;
         }
 
-        Console.Error.WriteLine($"{VersionInfo.ProductName}: unsupported invocation '{string.Join(' ', args)}'; this build provides 'runtime <env|check|version>' and -v");
-        return 2;
+        ShimArguments arguments;
+        try
+        {
+            arguments = ShimArguments.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"{VersionInfo.ProductName}: {e.Message}; as containerd's shim: -namespace NS -id ID -address ADDR [-publish-binary BIN] [-bundle DIR] [-debug] start|delete, or 'runtime <env|check|version>'");
+            return 2;
+        }
+
+        return arguments.Action switch
+        {
+            ShimAction.Start => ShimStart.Run(arguments, Directory.GetCurrentDirectory(), Console.Out),
+            ShimAction.Delete => ShimDelete.Run(arguments, Console.OpenStandardOutput(), CleanVm(arguments)),
+            _ => await ShimServe.RunAsync(arguments, (a, log) => new VmSandbox(a.Id, Environment.GetEnvironmentVariable, log.Write)),
+        };
     }
+
+    /// <summary>Only the pod's own container owns the VM: deleting a container that joined it leaves the VM alone.</summary>
+    private static Action<string> CleanVm(ShimArguments arguments) => bundle =>
+    {
+        if (BundleAnnotations.ShimIdFor(arguments.Id, BundleAnnotations.Read(bundle)) == arguments.Id)
+        {
+            VmLeftovers.Clean(arguments.Id);
+        }
+    };
 }

@@ -39,6 +39,6 @@ public sealed class StaticBinaryTests
         var (code, _, error) = BinaryRunner.Run(Repo.Binary("x64"), ["frobnicate"]);
 
         Assert.Equal(2, code);
-        Assert.Contains("unsupported invocation 'frobnicate'", error);
+        Assert.Contains("unexpected argument 'frobnicate'", error);
     }
 }

@@ -7,5 +7,5 @@ return arguments.Action switch
 {
     ShimAction.Start => ShimStart.Run(arguments, Directory.GetCurrentDirectory(), Console.Out),
     ShimAction.Delete => ShimDelete.Run(arguments, Console.OpenStandardOutput(), HostSandbox.KillLeftovers),
-    _ => await ShimServe.RunAsync(arguments, _ => new HostSandbox()),
+    _ => await ShimServe.RunAsync(arguments, (_, _) => new HostSandbox()),
 };

@@ -8,7 +8,7 @@ namespace AotShim.Shim.Bootstrap;
 /// <summary>The long-running server `start` spawned: the task service on the inherited socket until Shutdown.</summary>
 public static class ShimServe
 {
-    public static async Task<int> RunAsync(ShimArguments arguments, Func<ShimArguments, ISandbox> createSandbox)
+    public static async Task<int> RunAsync(ShimArguments arguments, Func<ShimArguments, ShimLog, ISandbox> createSandbox)
     {
         string bundle = Directory.GetCurrentDirectory();
         using ShimLog log = ShimLog.Open(bundle);
@@ -17,7 +17,7 @@ public static class ShimServe
         using var listener = new Socket(new SafeSocketHandle(ShimStart.ListenerFd, ownsHandle: true));
         await using var events = new TaskEventForwarder(ttrpcAddress, arguments.Namespace);
         events.Dropped += (topic, e) => log.Write("warning", $"event {topic} not delivered to containerd: {e.Message}");
-        await using ISandbox sandbox = createSandbox(arguments);
+        await using ISandbox sandbox = createSandbox(arguments, log);
         await using var server = new TtrpcServer();
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         TaskServiceMethods.Register(server, new TaskService(sandbox, events, () => stopping.TrySetResult()));

@@ -26,7 +26,9 @@ public sealed record SandboxFacts
     public IReadOnlyList<BlockDevice> BlockDevices { get; init; } = [];
 
     /// <summary>The shared filesystem's tag the guest mounts by (the seed's product uses ecrShared, kata kataShared).</summary>
-    public string ShareTag { get; init; } = "ecrShared";
+    public string ShareTag { get; init; } = DefaultShareTag;
+
+    public const string DefaultShareTag = "ecrShared";
 
     /// <summary>QEMU stays our child (kata 3.x) unless this asks for the seed's -daemonize.</summary>
     public bool Daemonize { get; init; }

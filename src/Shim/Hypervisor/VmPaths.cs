@@ -18,5 +18,10 @@ public sealed record VmPaths(string SandboxId)
 
     public string AgentSocket => Directory + "/agent.sock";
 
-    public string SharedDirectory => $"{SharedRoot}/{SandboxId}/shared";
+    /// <summary>The sandbox's share root: mounts/, shared/ and private/ (see Storage.SandboxShare).</summary>
+    public string ShareRoot => $"{SharedRoot}/{SandboxId}";
+
+    public string SharedDirectory => ShareRoot + "/shared";
+
+    public string QemuLog => Directory + "/qemu.log";
 }

@@ -32,7 +32,7 @@ public sealed class TaskService(ISandbox sandbox, ITaskEventPublisher events, Ac
 
         var stdio = new ProcessStdio(request.Stdin, request.Stdout, request.Stderr, request.Terminal);
         var rootfs = request.Rootfs.Select(m => new RootfsMount(m.Type, m.Source, [.. m.Options])).ToList();
-        IContainer container = await Backend(() => sandbox.CreateContainerAsync(new ContainerRequest(request.Id, request.Bundle, rootfs, stdio), ct));
+        IContainer container = await Backend(() => sandbox.CreateContainerAsync(new ContainerRequest(request.Id, request.Bundle, rootfs, stdio, RuntimeOptions.ConfigPath(request.Options)), ct));
         var task = new TaskContainer(container, request.Bundle, new TaskProcess(container.Init, stdio));
         lock (_lock)
         {

@@ -26,6 +26,9 @@ public sealed record CtrRun(string Image, string Id, IReadOnlyList<string> Comma
     /// <summary>Other `ctr run` flags, placed before the image.</summary>
     public IReadOnlyList<string> ExtraArgs { get; init; } = [];
 
+    /// <summary>Text piped to the task's stdin (`ctr run -i`); null: no stdin.</summary>
+    public string? Stdin { get; init; }
+
     public TimeSpan? Timeout { get; init; }
 }
 
@@ -112,6 +115,11 @@ public sealed class Ctr
             args.Add("-t");
         }
 
+        if (run.Stdin is not null)
+        {
+            args.Add("-i");
+        }
+
         args.AddRange(["--runtime", run.Runtime ?? Runtime, "--fifo-dir", FifoDirectory]);
         if (run.RuntimeConfigPath is not null)
         {
@@ -130,7 +138,7 @@ public sealed class Ctr
         onContainer?.Invoke(Namespace, run.Id);
         return run.Tty
             ? RunOnTerminalAsync(args, run.Timeout, cancellationToken)
-            : RunAsync(args, run.Timeout, cancellationToken: cancellationToken);
+            : RunAsync(args, run.Timeout, run.Stdin, cancellationToken);
     }
 
     /// <summary>`ctr run --rm IMAGE ID CMD...`: its exit code is the task's.</summary>

@@ -34,6 +34,9 @@ public abstract class ShimLifecycleTests : IAsyncLifetime
     /// <summary>Whether the backend gives processes a terminal; if not, `run -t` must fail with a clear Unimplemented.</summary>
     protected virtual bool BackendGivesTerminals => true;
 
+    /// <summary>Whether `ctr task ps` lists the container's own processes; a VM shim lists only its VM's pid, as kata does.</summary>
+    protected virtual bool PsListsContainerProcesses => true;
+
     protected Ctr Ctr => ctr ?? throw new InvalidOperationException("not initialized");
 
     protected static string Image => BusyboxImage.Name;
@@ -75,7 +78,7 @@ public abstract class ShimLifecycleTests : IAsyncLifetime
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (containerd is not null)
         {
@@ -153,6 +156,13 @@ public abstract class ShimLifecycleTests : IAsyncLifetime
         CtrTask task = await Ctr.WaitForStatusAsync(id, "RUNNING");
 
         IReadOnlyList<int> pids = [];
+        if (!PsListsContainerProcesses)
+        {
+            Assert.Equal([task.Pid], await Ctr.PsAsync(id));
+            await KillAndRemoveAsync(id);
+            return;
+        }
+
         for (int attempt = 0; attempt < 100 && pids.Count < 3; attempt++)
         {
             pids = await Ctr.PsAsync(id);
@@ -278,6 +288,9 @@ public abstract class ShimLifecycleTests : IAsyncLifetime
         Assert.Empty(Containerd.Mounts());
     }
 
+    /// <summary>What the backend itself may leave behind for a container (a VM, its directories); empty when clean.</summary>
+    protected virtual IEnumerable<string> BackendLeftovers(string id) => [];
+
     /// <summary>Shim processes whose argv names the container id (runc: one per container; a pod shim: per sandbox id).</summary>
     protected IReadOnlyList<HostProcess> ShimsOf(string id) =>
         Containerd.ShimProcesses().Where(p => p.Argv.Contains(id)).ToList();
@@ -334,6 +347,8 @@ public abstract class ShimLifecycleTests : IAsyncLifetime
             {
                 problems.Add($"task process {pid} still alive");
             }
+
+            problems.AddRange(BackendLeftovers(id));
 
             if (problems.Count == 0 || DateTime.UtcNow > deadline)
             {

@@ -156,7 +156,7 @@ public sealed partial class AgentWireTests
             ContainerId = "c1",
             Storages =
             {
-                new Storage
+                new AotShim.Shim.Agent.Protocol.Storage
                 {
                     Driver = "virtio-fs", DriverOptions = { "o" }, Source = "kataShared", Fstype = "virtiofs", Options = { "nodev" },
                     MountPoint = "/run/kata-containers/shared/containers",

@@ -1,0 +1,204 @@
+using System.Net.Sockets;
+using AotShim.Kvm;
+using AotShim.Native;
+using AotShim.Qmp;
+using AotShim.Shim.Agent;
+using AotShim.Shim.Agent.Protocol;
+using AotShim.Shim.Config;
+using AotShim.Shim.Hypervisor;
+using AotShim.Shim.Hypervisor.Qemu;
+using AotShim.Shim.Storage;
+using AotShim.Vsock;
+
+namespace AotShim.Shim.Sandbox.Vm;
+
+/// <summary>
+/// One pod's running VM: QEMU, its QMP connection, the agent and the share. Booting builds these in order and a
+/// failure at any step tears down what exists; disposing always leaves no process, mount, socket or directory.
+/// </summary>
+public sealed class PodVm : IAsyncDisposable
+{
+    private const int QmpFd = 3;
+    private const int VhostVsockFd = 4;
+    private static readonly TimeSpan DestroyTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan QuitTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(5);
+
+    private Socket? _qmpListener;
+    private GuestCid? _guestCid;
+
+    private PodVm(string id, Configuration configuration)
+    {
+        Id = id;
+        Configuration = configuration;
+        Paths = new VmPaths(id);
+    }
+
+    public string Id { get; }
+
+    public Configuration Configuration { get; }
+
+    public VmPaths Paths { get; }
+
+    public SandboxShare Share { get; private set; } = null!;
+
+    public QemuProcess Qemu { get; private set; } = null!;
+
+    public QmpClient Qmp { get; private set; } = null!;
+
+    public AgentClient Agent { get; private set; } = null!;
+
+    /// <summary>Completes when QEMU has exited, whoever ended it.</summary>
+    public Task Exited => Qemu.Exited;
+
+    public static async Task<PodVm> BootAsync(string id, Configuration configuration, string hostname, SandboxTrace trace, CancellationToken ct)
+    {
+        var vm = new PodVm(id, configuration);
+        try
+        {
+            await vm.BootAsync(hostname, trace, ct).ConfigureAwait(false);
+            return vm;
+        }
+        catch
+        {
+            await vm.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task BootAsync(string hostname, SandboxTrace trace, CancellationToken ct)
+    {
+        QemuConfig h = Configuration.Hypervisor;
+        if (h.SharedFs is "virtio-fs" or "virtio-fs-nydus")
+        {
+            throw new NotSupportedException($"shared_fs = \"{h.SharedFs}\" needs virtiofsd, which this runtime does not start yet; set [hypervisor.qemu] shared_fs = \"virtio-9p\"");
+        }
+
+        Directory.CreateDirectory(Paths.Directory);
+        Share = SandboxShare.Create(Paths.ShareRoot);
+        _qmpListener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        _qmpListener.Bind(new UnixDomainSocketEndPoint(Paths.QmpSocket));
+        _qmpListener.Listen(1);
+        (AgentChannel channel, AgentEndpoint endpoint) = ChooseAgentChannel();
+        trace.Mark("dirs");
+
+        var facts = new SandboxFacts
+        {
+            Id = Id,
+            Uuid = Guid.NewGuid(),
+            Host = HostFactsProbe.Detect() with { Architecture = GuestArchitecture(h) },
+            BootVcpus = (uint)Math.Max(1, h.DefaultVcpus),
+            Agent = channel,
+            Qmp = new QmpEndpoint(null, QmpFd),
+            ImageSizeBytes = h.Image.Length > 0 ? new FileInfo(h.Image).Length : 0,
+        };
+        QemuCommandLine line = QemuCommandLineBuilder.Build(Configuration, facts);
+        List<FdMapping> fds = [new FdMapping(_qmpListener.SafeHandle, QmpFd)];
+        if (_guestCid is not null)
+        {
+            fds.Add(new FdMapping(_guestCid.Device, VhostVsockFd));
+        }
+
+        Qemu = QemuLauncher.Start(new QemuLaunchSpec(line.Binary, line.Arguments, fds, Paths.QemuLog));
+        trace.Mark("qemu_exec");
+
+        Task<QmpClient> connecting = QmpClient.ConnectAsync(Paths.QmpSocket, ct: ct).AsTask();
+        await Qemu.EnsureRunningAsync(connecting, ct).ConfigureAwait(false);
+        Qmp = await connecting.ConfigureAwait(false);
+        trace.Mark("qmp_ready");
+
+        Agent = await AgentDialer.DialAsync(endpoint, TimeSpan.FromSeconds(Configuration.Agent.DialTimeout), Qemu.Exited, ct).ConfigureAwait(false);
+        trace.Mark("agent_ready");
+
+        await Agent.CreateSandboxAsync(CreateSandboxRequest(hostname), ct).ConfigureAwait(false);
+        trace.Mark("create_sandbox");
+    }
+
+    /// <summary>The guest's architecture follows the machine type: under TCG an arm64 virt guest runs on an x86_64 host too.</summary>
+    private static HostArchitecture GuestArchitecture(QemuConfig h) =>
+        ConfigRules.MachineTypesArm64.Contains(h.MachineType) ? HostArchitecture.Arm64 : HostArchitecture.X64;
+
+    /// <summary>vsock when asked for, or when auto and the host has vhost-vsock; otherwise the virtio-serial port.</summary>
+    private (AgentChannel, AgentEndpoint) ChooseAgentChannel()
+    {
+        string transport = Configuration.Agent.Transport;
+        if (transport == "vsock" || (transport == "auto" && File.Exists(GuestCid.DevicePath)))
+        {
+            _guestCid = GuestCid.Reserve();
+            return (new VsockAgentChannel(_guestCid.Cid, VhostVsockFd), new VsockAgentEndpoint(_guestCid.Cid));
+        }
+
+        return (new SerialAgentChannel(Paths.AgentSocket), new SerialAgentEndpoint(Paths.AgentSocket));
+    }
+
+    private CreateSandboxRequest CreateSandboxRequest(string hostname)
+    {
+        var request = new CreateSandboxRequest
+        {
+            Hostname = hostname,
+            SandboxId = Id,
+            GuestHookPath = Configuration.Hypervisor.GuestHookPath,
+        };
+        request.Storages.Add(ShareStorage.For(Configuration.Hypervisor, SandboxFacts.DefaultShareTag));
+        foreach (string module in Configuration.Agent.KernelModules)
+        {
+            string[] words = module.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (words.Length > 0)
+            {
+                request.KernelModules.Add(new KernelModule { Name = words[0], Parameters = { words[1..] } });
+            }
+        }
+
+        return request;
+    }
+
+    /// <summary>Agent first (it may still flush the guest), then QEMU: quit, then SIGKILL after a grace period; then the host side.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Agent is not null)
+        {
+            if (!Exited.IsCompleted)
+            {
+                await Quietly(Agent.DestroySandboxAsync(DestroyTimeout, CancellationToken.None).AsTask()).ConfigureAwait(false);
+            }
+
+            await Agent.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Qmp is not null)
+        {
+            if (!Exited.IsCompleted)
+            {
+                await Quietly(Qmp.QuitAsync(QuitTimeout).AsTask()).ConfigureAwait(false);
+            }
+
+            await Qmp.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (Qemu is not null)
+        {
+            await Quietly(Qemu.Exited.WaitAsync(ExitGrace)).ConfigureAwait(false);
+            await Qemu.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _qmpListener?.Dispose();
+        _guestCid?.Dispose();
+        SandboxShare.Remove(Paths.ShareRoot);
+        if (Directory.Exists(Paths.Directory))
+        {
+            Directory.Delete(Paths.Directory, recursive: true);
+        }
+    }
+
+    /// <summary>Teardown goes on whatever a step says: the VM may already be gone.</summary>
+    private static async Task Quietly(Task step)
+    {
+        try
+        {
+            await step.ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using AotShim.Shim.Agent;
+using AotShim.Shim.Agent.Protocol;
+using Google.Protobuf.WellKnownTypes;
+
+namespace AotShim.Shim.Sandbox.Vm;
+
+/// <summary>A container in the pod's VM: its rootfs is shared into the guest and the agent runs its processes.</summary>
+internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess init) : IContainer
+{
+    public string Id => request.Id;
+
+    public IProcess Init => init;
+
+    private string Rootfs => Path.Combine(request.Bundle, "rootfs");
+
+    public ValueTask<IProcess> ExecAsync(ExecRequest exec, CancellationToken cancellationToken)
+    {
+        AotShim.Shim.Agent.Protocol.Process process = OciSpecReader.ReadProcess(exec.ProcessSpecJson.Span, $"exec {exec.ExecId} of {Id}");
+        var execRequest = new ExecProcessRequest { ContainerId = Id, ExecId = exec.ExecId, Process = process };
+        return ValueTask.FromResult<IProcess>(new VmProcess(vm, Id, exec.ExecId, exec.Stdio, ct => vm.Agent.ExecProcessAsync(execRequest, ct)));
+    }
+
+    public ValueTask PauseAsync(CancellationToken cancellationToken) => vm.Agent.PauseContainerAsync(Id, cancellationToken);
+
+    public ValueTask ResumeAsync(CancellationToken cancellationToken) => vm.Agent.ResumeContainerAsync(Id, cancellationToken);
+
+    /// <summary>As kata: the only host process behind a guest container is the VM's.</summary>
+    public ValueTask<IReadOnlyList<int>> PidsAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<int>>([vm.Qemu.Pid]);
+
+    public ValueTask UpdateAsync(ReadOnlyMemory<byte> resourcesJson, CancellationToken cancellationToken) =>
+        vm.Agent.UpdateContainerAsync(Id, OciSpecReader.ReadResources(resourcesJson.Span, $"update of {Id}"), cancellationToken);
+
+    public ValueTask<Any> StatsAsync(CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"stats of {Id}: the guest's cgroup statistics are not converted to containerd metrics yet");
+
+    /// <summary>The agent forgets the container (unless the VM is gone), then its rootfs leaves the share and the bundle.</summary>
+    public async ValueTask DeleteAsync(CancellationToken cancellationToken)
+    {
+        if (!vm.Exited.IsCompleted)
+        {
+            await vm.Agent.RemoveContainerAsync(Id, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        }
+
+        VmSandbox.ReleaseRootfs(vm, request);
+    }
+
+}

@@ -1,0 +1,72 @@
+using AotShim.Native;
+using AotShim.Shim.Hypervisor;
+using AotShim.Shim.Storage;
+
+namespace AotShim.Shim.Sandbox.Vm;
+
+/// <summary>
+/// What `delete` removes after a shim died without tearing its VM down: the QEMU named in the VM directory's pid file,
+/// the share's mounts and both directories. Works from the paths alone, so it is safe to run when nothing is left.
+/// </summary>
+public static class VmLeftovers
+{
+    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
+
+    public static void Clean(string sandboxId)
+    {
+        var paths = new VmPaths(sandboxId);
+        if (ReadPid(paths.PidFile) is int pid && IsSandboxQemu(pid, sandboxId))
+        {
+            Signals.Send(pid, Signals.SIGKILL);
+            WaitGone(pid);
+        }
+
+        SandboxShare.Remove(paths.ShareRoot);
+        if (Directory.Exists(paths.Directory))
+        {
+            Directory.Delete(paths.Directory, recursive: true);
+        }
+    }
+
+    private static int? ReadPid(string pidFile) =>
+        File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid) ? pid : null;
+
+    /// <summary>Guards against a recycled pid: QEMU's argv carries -name sandbox-ID.</summary>
+    private static bool IsSandboxQemu(int pid, string sandboxId)
+    {
+        try
+        {
+            string[] argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            return argv.Contains("sandbox-" + sandboxId);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Not our child, so no wait(2): gone or a zombie (its parent reaps it) is gone enough to unmount.</summary>
+    private static void WaitGone(int pid)
+    {
+        DateTime deadline = DateTime.UtcNow + KillWait;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                string stat = File.ReadAllText($"/proc/{pid}/stat");
+                if (stat[(stat.LastIndexOf(')') + 2)..].StartsWith('Z'))
+                {
+                    return;
+                }
+            }
+            catch (IOException)
+            {
+                return;
+            }
+
+            Thread.Sleep(10);
+        }
+
+        throw new TimeoutException($"QEMU pid {pid} still runs {KillWait.TotalSeconds} s after SIGKILL");
+    }
+}

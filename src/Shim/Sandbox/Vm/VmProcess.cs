@@ -1,0 +1,67 @@
+using AotShim.Shim.Agent;
+using AotShim.Shim.Ttrpc;
+
+namespace AotShim.Shim.Sandbox.Vm;
+
+/// <summary>
+/// A process in the guest, as kata's shim sees it: every call goes to the agent, and its pid is QEMU's (the host has
+/// no pid for it). It has exited when WaitProcess answers, or with 255 when the VM or the agent connection is gone.
+/// </summary>
+internal sealed class VmProcess(PodVm vm, string containerId, string execId, ProcessStdio stdio, Func<CancellationToken, ValueTask> start) : IProcess
+{
+    /// <summary>Kata's status for a process whose VM died under it.</summary>
+    private const uint LostStatus = 255;
+
+    /// <summary>The agent ends the output streams right after the exit; this only bounds a misbehaving one.</summary>
+    private static readonly TimeSpan OutputDrain = TimeSpan.FromSeconds(5);
+
+    private readonly TaskCompletionSource<ProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private AgentStdio? _stdio;
+
+    public string Id => execId;
+
+    public int Pid => vm.Qemu.Pid;
+
+    public Task<ProcessExit> Exited => _exited.Task;
+
+    public async ValueTask StartAsync(CancellationToken cancellationToken)
+    {
+        await start(cancellationToken).ConfigureAwait(false);
+        _stdio = AgentStdio.Start(vm.Agent, containerId, execId, stdio, CancellationToken.None);
+        _ = WaitAsync(_stdio);
+    }
+
+    public ValueTask KillAsync(int signal, bool all, CancellationToken cancellationToken) =>
+        vm.Agent.SignalProcessAsync(containerId, execId, signal, cancellationToken);
+
+    public ValueTask ResizePtyAsync(uint width, uint height, CancellationToken cancellationToken) =>
+        vm.Agent.TtyWinResizeAsync(containerId, execId, rows: height, columns: width, cancellationToken);
+
+    /// <summary>With a stdin fifo, the pump closes the guest's stdin once containerd's side reaches EOF; without one, now.</summary>
+    public async ValueTask CloseStdinAsync(CancellationToken cancellationToken)
+    {
+        if (stdio.Stdin.Length == 0 || _stdio is null)
+        {
+            await vm.Agent.CloseStdinAsync(containerId, execId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        await _stdio.Input.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WaitAsync(AgentStdio streams)
+    {
+        uint status;
+        try
+        {
+            status = (uint)await vm.Agent.WaitProcessAsync(containerId, execId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TtrpcException)
+        {
+            status = LostStatus;
+        }
+
+        await streams.Output.WaitAsync(OutputDrain).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _exited.TrySetResult(new ProcessExit(status, DateTimeOffset.UtcNow));
+    }
+}

@@ -1,0 +1,142 @@
+using AotShim.Native;
+using AotShim.Shim.Agent;
+using AotShim.Shim.Agent.Protocol;
+using AotShim.Shim.Annotations;
+using AotShim.Shim.Bootstrap;
+using AotShim.Shim.Config;
+using AotShim.Shim.Storage;
+
+namespace AotShim.Shim.Sandbox.Vm;
+
+/// <summary>
+/// The product backend: the pod's containers run in one QEMU VM, booted at the first Create (the sandbox container,
+/// or the only one under ctr) and torn down when the shim shuts down. Later Creates join the running VM.
+/// </summary>
+public sealed class VmSandbox(string sandboxId, Func<string, string?> environment, Action<string, string> log) : ISandbox
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private PodVm? _vm;
+
+    public async ValueTask<IContainer> CreateContainerAsync(ContainerRequest request, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await CreateAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<IContainer> CreateAsync(ContainerRequest request, CancellationToken ct)
+    {
+        var trace = new SandboxTrace();
+        string configJson = Path.Combine(request.Bundle, "config.json");
+        Spec spec = OciSpecReader.ReadSpec(File.ReadAllBytes(configJson), configJson);
+        bool boots = _vm is null;
+        if (_vm is null)
+        {
+            Configuration configuration = LoadConfiguration(request, spec);
+            trace.Mark("config");
+            _vm = await PodVm.BootAsync(sandboxId, configuration, spec.Hostname, trace, ct).ConfigureAwait(false);
+        }
+        else if (_vm.Exited.IsCompleted)
+        {
+            throw new InvalidOperationException($"sandbox {sandboxId}: the VM has exited; container {request.Id} cannot join it");
+        }
+
+        PodVm vm = _vm;
+        try
+        {
+            string rootfs = Path.Combine(request.Bundle, "rootfs");
+            RootfsMounter.Mount(request.Rootfs, rootfs);
+            spec.Root = new Root { Path = vm.Share.AddRootfs(request.Id, rootfs), Readonly = spec.Root?.Readonly ?? false };
+            ForGuest(spec);
+            trace.Mark("rootfs");
+
+            await vm.Agent.CreateContainerAsync(new CreateContainerRequest { ContainerId = request.Id, ExecId = request.Id, OCI = spec }, ct).ConfigureAwait(false);
+            trace.Mark("create_container");
+        }
+        catch
+        {
+            ReleaseRootfs(vm, request);
+            if (boots)
+            {
+                _vm = null;
+                await vm.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        var init = new VmProcess(vm, request.Id, request.Id, request.Stdio, async ct =>
+        {
+            await vm.Agent.StartContainerAsync(request.Id, ct).ConfigureAwait(false);
+            trace.Mark("start_container");
+            log("info", $"sandbox {sandboxId} container {request.Id} {trace}");
+        });
+        return new VmContainer(vm, request, init);
+    }
+
+    /// <summary>Undoes the host side of a Create: the container's bind in the share, then its rootfs mounts.</summary>
+    internal static void ReleaseRootfs(PodVm vm, ContainerRequest request)
+    {
+        vm.Share.RemoveRootfs(request.Id);
+        Mounts.UnmountAll(Path.Combine(request.Bundle, "rootfs"));
+    }
+
+    /// <summary>The configuration file (annotation, runtime option, environment, defaults) with the pod's annotations applied.</summary>
+    private Configuration LoadConfiguration(ContainerRequest request, Spec spec)
+    {
+        (string path, _) = ConfigFileResolver.Resolve(spec.Annotations.GetValueOrDefault(AnnotationKeys.ConfigPath), request.ConfigPath, environment);
+        LoadedConfiguration loaded = ConfigLoader.Load(path);
+        foreach (string warning in loaded.Warnings)
+        {
+            log("warning", warning);
+        }
+
+        AnnotatedConfiguration annotated = SandboxAnnotations.Apply(loaded.Configuration, spec.Annotations);
+        foreach (string warning in annotated.Warnings)
+        {
+            log("warning", warning);
+        }
+
+        return annotated.Configuration;
+    }
+
+    /// <summary>
+    /// The guest has its own namespaces: host paths in the spec mean nothing there, and the container shares the VM's
+    /// network (the pod's interfaces are moved into the guest), so the network namespace is dropped, as kata does.
+    /// </summary>
+    private static void ForGuest(Spec spec)
+    {
+        if (spec.Linux is null)
+        {
+            return;
+        }
+
+        for (int i = spec.Linux.Namespaces.Count - 1; i >= 0; i--)
+        {
+            if (spec.Linux.Namespaces[i].Type == "network")
+            {
+                spec.Linux.Namespaces.RemoveAt(i);
+            }
+            else
+            {
+                spec.Linux.Namespaces[i].Path = "";
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_vm is not null)
+        {
+            await _vm.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _gate.Dispose();
+    }
+}

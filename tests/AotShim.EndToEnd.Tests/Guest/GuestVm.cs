@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace AotShim.EndToEnd.Tests.Guest;
+
+/// <summary>
+/// The test guest (out/guest/ARCH, ./build.sh test builds it) booted under QEMU TCG as the shim will boot it for
+/// the agent: virtio-serial port agent.channel.0 on a chardev socket, a virtio-9p share tagged kataShared, a
+/// virtio-rng (the agent's runtime needs the kernel's CRNG ready). Disposing kills QEMU, waits for it and removes
+/// the scratch directory, so nothing is left behind.
+/// </summary>
+internal sealed class GuestVm : IAsyncDisposable
+{
+    public const string ShareTag = "kataShared";
+
+    private static readonly TimeSpan BootLimit = TimeSpan.FromSeconds(90);
+
+    private readonly Process _qemu;
+    private readonly StringBuilder _console = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private GuestVm(string arch, string guest, TempDirectory scratch, Process qemu)
+    {
+        Arch = arch;
+        Guest = guest;
+        Scratch = scratch;
+        _qemu = qemu;
+    }
+
+    public string Arch { get; }
+
+    /// <summary>The guest build directory (kernel, initrd, busybox, guest.env).</summary>
+    public string Guest { get; }
+
+    public TempDirectory Scratch { get; }
+
+    /// <summary>The host side of the 9p share the guest mounts from tag <see cref="ShareTag"/>.</summary>
+    public string Share => Path.Combine(Scratch.Path, "share");
+
+    public string AgentSocket => Path.Combine(Scratch.Path, "agent.sock");
+
+    /// <summary>What the guest printed on its serial console so far, for failure messages.</summary>
+    public string Console
+    {
+        get
+        {
+            lock (_console)
+            {
+                return _console.ToString();
+            }
+        }
+    }
+
+    /// <summary>Boots the guest and returns once its agent said ECR-GUEST-READY (so host writes are never lost).</summary>
+    public static async Task<GuestVm> BootAsync(string arch, CancellationToken ct)
+    {
+        string guest = Repo.Guest(arch);
+        Dictionary<string, string> env = GuestEnv(guest);
+        string qemu = Path.Combine("/usr/bin", env["ECR_GUEST_QEMU"]);
+        if (!File.Exists(qemu))
+        {
+            throw new FileNotFoundException($"{qemu} is missing: ./build.sh test installs qemu-system-x86 and qemu-system-arm", qemu);
+        }
+
+        var scratch = new TempDirectory();
+        Directory.CreateDirectory(Path.Combine(scratch.Path, "share"));
+        var start = new ProcessStartInfo(qemu)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in Arguments(guest, env, scratch.Path))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = new Process { StartInfo = start };
+        var vm = new GuestVm(arch, guest, scratch, process);
+        process.OutputDataReceived += (_, e) => vm.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => vm.Append(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            Task exited = process.WaitForExitAsync(ct);
+            Task first = await Task.WhenAny(vm._ready.Task, exited, Task.Delay(BootLimit, ct));
+            if (first != vm._ready.Task)
+            {
+                ct.ThrowIfCancellationRequested();
+                throw new TimeoutException($"the {arch} guest did not say ECR-GUEST-READY within {BootLimit.TotalSeconds} s"
+                    + (exited.IsCompleted ? $" (QEMU exited {process.ExitCode})" : "") + "; console:\n" + vm.Console);
+            }
+
+            return vm;
+        }
+        catch
+        {
+            await vm.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<GuestAgentClient> ConnectAsync(CancellationToken ct) =>
+        new(await Shim.Ttrpc.TtrpcClient.ConnectAsync(AgentSocket, ct));
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_qemu.HasExited)
+            {
+                _qemu.Kill(entireProcessTree: true);
+            }
+
+            await _qemu.WaitForExitAsync(CancellationToken.None);
+        }
+        finally
+        {
+            _qemu.Dispose();
+            Scratch.Dispose();
+        }
+    }
+
+    private static IEnumerable<string> Arguments(string guest, Dictionary<string, string> env, string scratch)
+    {
+        string kernel = env["ECR_GUEST_VMLINUX"] is { Length: > 0 } vmlinux ? vmlinux : "vmlinuz";
+        string[] common =
+        [
+            "-machine", env["ECR_GUEST_MACHINE"] + ",accel=tcg", "-m", "512M", "-smp", "1",
+            "-nographic", "-nodefaults", "-no-user-config", "-no-reboot", "-serial", "stdio",
+            "-kernel", Path.Combine(guest, kernel), "-initrd", Path.Combine(guest, "initrd.img"),
+            "-append", $"console={env["ECR_GUEST_CONSOLE"]} panic=-1 quiet",
+            "-device", "virtio-serial-pci",
+            "-chardev", $"socket,id=agent,path={Path.Combine(scratch, "agent.sock")},server=on,wait=off",
+            "-device", "virtserialport,chardev=agent,name=agent.channel.0",
+            "-fsdev", $"local,id=fs0,path={Path.Combine(scratch, "share")},security_model=none",
+            "-device", $"virtio-9p-pci,fsdev=fs0,mount_tag={ShareTag}",
+            "-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-pci,rng=rng0",
+        ];
+        return env["ECR_GUEST_CPU"] is { Length: > 0 } cpu ? [.. common, "-cpu", cpu] : common;
+    }
+
+    /// <summary>guest.env's KEY='value' lines.</summary>
+    private static Dictionary<string, string> GuestEnv(string guest) =>
+        File.ReadLines(Path.Combine(guest, "guest.env"))
+            .Select(line => line.Split('=', 2))
+            .Where(parts => parts.Length == 2)
+            .ToDictionary(parts => parts[0], parts => parts[1].Trim('\''));
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_console)
+        {
+            _console.AppendLine(line);
+        }
+
+        if (line.Contains("ECR-GUEST-READY", StringComparison.Ordinal))
+        {
+            _ready.TrySetResult();
+        }
+    }
+}

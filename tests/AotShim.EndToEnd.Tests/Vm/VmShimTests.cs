@@ -1,0 +1,121 @@
+using AotShim.EndToEnd.Tests.Containerd;
+
+namespace AotShim.EndToEnd.Tests.Vm;
+
+/// <summary>
+/// The product shim, io.containerd.ecr.v2, end to end: containerd -> shim -> QEMU (TCG) -> test guest kernel -> guest
+/// agent -> container. Runs every lifecycle test of the base class in a real VM, plus what only a VM can show.
+/// </summary>
+public sealed class VmShimTests : ShimLifecycleTests
+{
+    private readonly TempDirectory _config = new();
+
+    protected override string Runtime => "io.containerd.ecr.v2";
+
+    protected override string? ShimBinary => Repo.Binary("x64");
+
+    protected override bool PsListsContainerProcesses => false;
+
+    protected override PrivateContainerdOptions ContainerdOptions() => base.ContainerdOptions() with
+    {
+        Environment = new Dictionary<string, string> { ["ECR_CONF_FILE"] = VmTestConfig.Write(_config.Path, "x64") },
+    };
+
+    protected override void CheckPrerequisites()
+    {
+        base.CheckPrerequisites();
+        Assert.True(File.Exists("/usr/bin/qemu-system-x86_64"), "/usr/bin/qemu-system-x86_64 is missing: apt-get install qemu-system-x86 (./build.sh test installs it)");
+    }
+
+    /// <summary>A sandbox's VM, its directories and its QEMU must all be gone.</summary>
+    protected override IEnumerable<string> BackendLeftovers(string id)
+    {
+        foreach (string directory in new[] { $"/run/vc/vm/{id}", $"/run/kata-containers/shared/sandboxes/{id}" })
+        {
+            if (Directory.Exists(directory))
+            {
+                yield return "sandbox directory still exists: " + directory;
+            }
+        }
+
+        foreach (HostProcess qemu in HostProcesses.All().Where(p => !p.IsDead && p.Argv.Contains("sandbox-" + id)))
+        {
+            yield return $"QEMU pid {qemu.Pid} still running: {qemu.CommandLine}";
+        }
+
+        foreach (string mount in HostProcesses.MountsUnder($"/run/kata-containers/shared/sandboxes/{id}"))
+        {
+            yield return "still mounted: " + mount;
+        }
+    }
+
+    [Fact]
+    public async Task UnameR_PrintsTheGuestKernelsReleaseNotTheHosts()
+    {
+        string id = NewId("uname");
+        string guestRelease = GuestEnv("x64", "ECR_GUEST_KERNEL_RELEASE");
+
+        CommandResult run = await Ctr.RunRmAsync(Image, id, "uname", "-r");
+
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.Equal(guestRelease, run.Stdout.Trim());
+        Assert.NotEqual(File.ReadAllText("/proc/sys/kernel/osrelease").Trim(), run.Stdout.Trim());
+        await AssertNothingLeftAsync(id);
+    }
+
+    [Fact]
+    public async Task Stdin_ReachesTheProcessAndItsEofEndsIt()
+    {
+        string id = NewId("stdin");
+
+        CommandResult run = await Ctr.RunContainerAsync(new CtrRun(Image, id, ["cat"]) { Remove = true, Stdin = "hi\nthere\n" }, TestContext.Current.CancellationToken);
+
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.Equal("hi\nthere\n", run.Stdout);
+        await AssertNothingLeftAsync(id);
+    }
+
+    [Fact]
+    public async Task TwoContainers_ShareOnePodVm()
+    {
+        string pod = NewId("pod");
+        string member = NewId("member");
+        (await Ctr.RunContainerAsync(new CtrRun(Image, pod, ["/bin/sh", "-c", "cat /proc/sys/kernel/random/boot_id > /tmp/boot; exec sleep 1000"])
+        {
+            Detach = true,
+            ExtraArgs = ["--annotation", "io.kubernetes.cri.container-type=sandbox"],
+        }, TestContext.Current.CancellationToken)).EnsureSuccess();
+        await Ctr.WaitForStatusAsync(pod, "RUNNING");
+        CommandResult podBoot = await Ctr.ExecAsync(pod, "boot", "/bin/sh", "-c", "sleep 0.2; cat /tmp/boot");
+
+        CommandResult memberBoot = await Ctr.RunContainerAsync(new CtrRun(Image, member, ["cat", "/proc/sys/kernel/random/boot_id"])
+        {
+            Remove = true,
+            ExtraArgs = ["--annotation", "io.kubernetes.cri.container-type=container", "--annotation", "io.kubernetes.cri.sandbox-id=" + pod],
+        }, TestContext.Current.CancellationToken);
+
+        Assert.True(memberBoot.Succeeded, memberBoot.ToString());
+        Assert.Equal(podBoot.Stdout.Trim(), memberBoot.Stdout.Trim());
+        Assert.Single(HostProcesses.All(), p => !p.IsDead && p.Argv.Contains("sandbox-" + pod));
+        await KillAndRemoveAsync(pod);
+    }
+
+    private static string GuestEnv(string arch, string key)
+    {
+        foreach (string line in File.ReadLines(Path.Combine(Repo.Guest(arch), "guest.env")))
+        {
+            if (line.StartsWith(key + "=", StringComparison.Ordinal))
+            {
+                return line[(key.Length + 1)..].Trim('\'');
+            }
+        }
+
+        throw new InvalidDataException($"{key} is not in {Repo.Guest(arch)}/guest.env");
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _config.Dispose();
+    }
+}

@@ -1,0 +1,35 @@
+namespace AotShim.EndToEnd.Tests.Vm;
+
+/// <summary>A kata-style configuration.toml for the test guest under QEMU TCG, written into a test's directory.</summary>
+internal static class VmTestConfig
+{
+    public static string Write(string directory, string arch, string extraAgent = "")
+    {
+        string guest = Repo.Guest(arch);
+        bool arm = arch == "arm64";
+        string kernel = Path.Combine(guest, arm ? "vmlinuz" : "vmlinux");
+        string path = Path.Combine(directory, $"configuration-{arch}.toml");
+        File.WriteAllText(path, $"""
+            [hypervisor.qemu]
+            path = "{(arm ? "/usr/bin/qemu-system-aarch64" : "/usr/bin/qemu-system-x86_64")}"
+            kernel = "{kernel}"
+            initrd = "{Path.Combine(guest, "initrd.img")}"
+            machine_type = "{(arm ? "virt" : "q35")}"
+            accelerator = "tcg"
+            shared_fs = "virtio-9p"
+            default_vcpus = 1
+            default_memory = 512
+            block_device_driver = "virtio-blk"
+            disable_vhost_net = true
+
+            [agent.kata]
+            dial_timeout = 90
+            {extraAgent}
+
+            [runtime]
+            internetworking_model = "none"
+            disable_new_netns = true
+            """);
+        return path;
+    }
+}
