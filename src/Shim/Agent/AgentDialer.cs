@@ -15,7 +15,10 @@ public static class AgentDialer
     /// <summary>Each attempt's cap: a check written before the agent opened its port is answered once it does.</summary>
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
 
-    /// <exception cref="TimeoutException">The agent did not answer within <paramref name="dialTimeout"/>, or <paramref name="vmExited"/> completed first; names the last failure.</exception>
+    /// <exception cref="TimeoutException">
+    /// The agent did not answer within <paramref name="dialTimeout"/>, or <paramref name="vmExited"/> completed first;
+    /// the message names the endpoint and the last failure.
+    /// </exception>
     public static async ValueTask<AgentClient> DialAsync(AgentEndpoint endpoint, TimeSpan dialTimeout, Task vmExited, CancellationToken ct)
     {
         long started = Stopwatch.GetTimestamp();
@@ -24,38 +27,58 @@ public static class AgentDialer
         while (true)
         {
             TimeSpan left = dialTimeout - Stopwatch.GetElapsedTime(started);
-            if (left <= TimeSpan.Zero || vmExited.IsCompleted)
+            if (left <= TimeSpan.Zero)
             {
-                string why = vmExited.IsCompleted ? "the VM exited" : $"no answer within dial_timeout {dialTimeout.TotalSeconds:0.###} s";
-                throw new TimeoutException($"agent at {endpoint}: {why} after {attempts} attempts; last error: {last?.Message ?? "none"}", last);
+                throw GaveUp(endpoint, $"no answer within dial_timeout {dialTimeout.TotalSeconds:0.###} s", attempts, last);
             }
 
             attempts++;
-            TimeSpan attempt = left < AttemptTimeout ? left : AttemptTimeout;
-            AgentClient? agent = null;
-            try
+            using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            Task<AgentClient> trying = AttemptAsync(endpoint, left < AttemptTimeout ? left : AttemptTimeout, attempt.Token);
+            if (await Task.WhenAny(trying, vmExited).ConfigureAwait(false) != trying)
             {
-                var socket = await endpoint.ConnectAsync(attempt, ct).ConfigureAwait(false);
-                agent = new AgentClient(new TtrpcClient(socket, endpoint.ToString()!), endpoint.ToString()!);
-                HealthCheckResponse health = await agent.CheckAsync(attempt, ct).ConfigureAwait(false);
-                if (health.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                attempt.Cancel();
+                await ((Task)trying).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (trying.IsCompletedSuccessfully)
                 {
-                    return agent;
+                    await trying.Result.DisposeAsync().ConfigureAwait(false);
                 }
 
-                last = new InvalidOperationException($"Health.Check says {health.Status}");
+                throw GaveUp(endpoint, "the VM exited", attempts, last);
+            }
+
+            try
+            {
+                return await trying.ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 last = e;
             }
 
-            if (agent is not null)
-            {
-                await agent.DisposeAsync().ConfigureAwait(false);
-            }
-
             await Task.Delay(RetryDelay, ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>One connection and one Check; the connection is closed unless the agent says it is serving.</summary>
+    private static async Task<AgentClient> AttemptAsync(AgentEndpoint endpoint, TimeSpan timeout, CancellationToken ct)
+    {
+        var socket = await endpoint.ConnectAsync(timeout, ct).ConfigureAwait(false);
+        var agent = new AgentClient(new TtrpcClient(socket, endpoint.ToString()!), endpoint.ToString()!);
+        try
+        {
+            HealthCheckResponse health = await agent.CheckAsync(timeout, ct).ConfigureAwait(false);
+            return health.Status == HealthCheckResponse.Types.ServingStatus.Serving
+                ? agent
+                : throw new InvalidOperationException($"Health.Check says {health.Status}");
+        }
+        catch
+        {
+            await agent.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static TimeoutException GaveUp(AgentEndpoint endpoint, string why, int attempts, Exception? last) =>
+        new($"agent at {endpoint}: {why} after {attempts} attempts; last error: {last?.Message ?? "none"}", last);
 }
