@@ -2,7 +2,6 @@ using System.Buffers;
 using AotShim.Shim.Sandbox;
 using AotShim.Shim.Ttrpc;
 using Google.Protobuf;
-using Microsoft.Win32.SafeHandles;
 
 namespace AotShim.Shim.Agent;
 
@@ -44,7 +43,8 @@ public sealed class AgentStdio
     private static async Task CopyOutAsync(
         Func<string, string, uint, CancellationToken, ValueTask<ByteString>> read, string containerId, string execId, string fifo, CancellationToken ct)
     {
-        using SafeFileHandle output = File.OpenHandle(fifo, FileMode.Open, FileAccess.Write);
+        // Unbuffered: each chunk goes to containerd's fifo as soon as the agent hands it over.
+        using var output = new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
         while (true)
         {
             ByteString data;
@@ -63,7 +63,7 @@ public sealed class AgentStdio
                 return;
             }
 
-            RandomAccess.Write(output, data.Span, fileOffset: 0);
+            output.Write(data.Span);
         }
     }
 
@@ -72,10 +72,10 @@ public sealed class AgentStdio
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         try
         {
-            using (SafeFileHandle input = File.OpenHandle(fifo, FileMode.Open, FileAccess.Read))
+            using (var input = new FileStream(fifo, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0))
             {
                 int read;
-                while ((read = RandomAccess.Read(input, buffer.AsSpan(0, ChunkSize), fileOffset: 0)) > 0)
+                while ((read = input.Read(buffer.AsSpan(0, ChunkSize))) > 0)
                 {
                     for (int sent = 0; sent < read;)
                     {

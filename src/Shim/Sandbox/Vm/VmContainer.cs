@@ -5,7 +5,7 @@ using Google.Protobuf.WellKnownTypes;
 namespace AotShim.Shim.Sandbox.Vm;
 
 /// <summary>A container in the pod's VM: its rootfs is shared into the guest and the agent runs its processes.</summary>
-internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess init) : IContainer
+internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess init, Action<string, string> log) : IContainer
 {
     public string Id => request.Id;
 
@@ -17,7 +17,7 @@ internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess i
     {
         AotShim.Shim.Agent.Protocol.Process process = OciSpecReader.ReadProcess(exec.ProcessSpecJson.Span, $"exec {exec.ExecId} of {Id}");
         var execRequest = new ExecProcessRequest { ContainerId = Id, ExecId = exec.ExecId, Process = process };
-        return ValueTask.FromResult<IProcess>(new VmProcess(vm, Id, exec.ExecId, exec.Stdio, ct => vm.Agent.ExecProcessAsync(execRequest, ct)));
+        return ValueTask.FromResult<IProcess>(new VmProcess(vm, Id, exec.ExecId, exec.Stdio, ct => vm.Agent.ExecProcessAsync(execRequest, ct), log));
     }
 
     public ValueTask PauseAsync(CancellationToken cancellationToken) => vm.Agent.PauseContainerAsync(Id, cancellationToken);

@@ -7,7 +7,7 @@ namespace AotShim.Shim.Sandbox.Vm;
 /// A process in the guest, as kata's shim sees it: every call goes to the agent, and its pid is QEMU's (the host has
 /// no pid for it). It has exited when WaitProcess answers, or with 255 when the VM or the agent connection is gone.
 /// </summary>
-internal sealed class VmProcess(PodVm vm, string containerId, string execId, ProcessStdio stdio, Func<CancellationToken, ValueTask> start) : IProcess
+internal sealed class VmProcess(PodVm vm, string containerId, string execId, ProcessStdio stdio, Func<CancellationToken, ValueTask> start, Action<string, string> log) : IProcess
 {
     /// <summary>Kata's status for a process whose VM died under it.</summary>
     private const uint LostStatus = 255;
@@ -62,6 +62,10 @@ internal sealed class VmProcess(PodVm vm, string containerId, string execId, Pro
         }
 
         await streams.Output.WaitAsync(OutputDrain).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (streams.Output.Exception?.GetBaseException() is { } failure)
+        {
+            log("warning", $"container {containerId} exec {execId}: copying its output to containerd failed: {failure.Message}");
+        }
         _exited.TrySetResult(new ProcessExit(status, DateTimeOffset.UtcNow));
     }
 }

@@ -76,8 +76,8 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
             await vm.Agent.StartContainerAsync(request.Id, ct).ConfigureAwait(false);
             trace.Mark("start_container");
             log("info", $"sandbox {sandboxId} container {request.Id} {trace}");
-        });
-        return new VmContainer(vm, request, init);
+        }, log);
+        return new VmContainer(vm, request, init, log);
     }
 
     /// <summary>Undoes the host side of a Create: the container's bind in the share, then its rootfs mounts.</summary>
