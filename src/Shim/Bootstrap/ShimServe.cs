@@ -25,6 +25,9 @@ public static class ShimServe
 
         Task serving = server.ServeAsync(listener);
         await Task.WhenAny(serving, stopping.Task);
+
+        // The sandbox goes first: once the connection closes containerd runs `delete`, which must find nothing to race with.
+        await sandbox.DisposeAsync();
         await server.ShutdownAsync();
         log.Write("info", $"shim {arguments.Id} shut down");
         return 0;

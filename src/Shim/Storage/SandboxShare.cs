@@ -97,6 +97,13 @@ public sealed class SandboxShare
             Mounts.UnmountAll(mountPoint);
         }
 
-        Directory.Delete(root, recursive: true);
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Removed under us by a shim still exiting: the goal is reached either way.
+        }
     }
 }

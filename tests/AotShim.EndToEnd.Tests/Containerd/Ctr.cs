@@ -26,7 +26,7 @@ public sealed record CtrRun(string Image, string Id, IReadOnlyList<string> Comma
     /// <summary>Other `ctr run` flags, placed before the image.</summary>
     public IReadOnlyList<string> ExtraArgs { get; init; } = [];
 
-    /// <summary>Text piped to the task's stdin (`ctr run -i`); null: no stdin.</summary>
+    /// <summary>Text piped to ctr's stdin, which `ctr run` hands to the task; null: empty stdin.</summary>
     public string? Stdin { get; init; }
 
     public TimeSpan? Timeout { get; init; }
@@ -113,11 +113,6 @@ public sealed class Ctr
         if (run.Tty)
         {
             args.Add("-t");
-        }
-
-        if (run.Stdin is not null)
-        {
-            args.Add("-i");
         }
 
         args.AddRange(["--runtime", run.Runtime ?? Runtime, "--fifo-dir", FifoDirectory]);

@@ -22,9 +22,13 @@ public static class VmLeftovers
         }
 
         SandboxShare.Remove(paths.ShareRoot);
-        if (Directory.Exists(paths.Directory))
+        try
         {
             Directory.Delete(paths.Directory, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Already gone, or removed under us by a shim still exiting.
         }
     }
 

@@ -130,13 +130,13 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         }
     }
 
+    /// <summary>Tears the VM down; a second call finds nothing left to do.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_vm is not null)
+        PodVm? vm = Interlocked.Exchange(ref _vm, null);
+        if (vm is not null)
         {
-            await _vm.DisposeAsync().ConfigureAwait(false);
+            await vm.DisposeAsync().ConfigureAwait(false);
         }
-
-        _gate.Dispose();
     }
 }
