@@ -100,6 +100,53 @@ public sealed class VmShimTests : ShimLifecycleTests
         await KillAndRemoveAsync(pod);
     }
 
+    [Fact]
+    public async Task AnAgentThatNeverAnswers_FailsCreateAtDialTimeoutAndLeavesNothing()
+    {
+        string id = NewId("noagent");
+        string config = VmTestConfig.Write(_config.Path, "x64", "dial_timeout = 1", name: "short-dial");
+
+        CommandResult run = await Ctr.RunContainerAsync(new CtrRun(Image, id, ["true"]) { Remove = true, RuntimeConfigPath = config }, TestContext.Current.CancellationToken);
+
+        Assert.False(run.Succeeded, run.ToString());
+        Assert.Contains("no answer within dial_timeout 1 s", run.Stderr);
+        await Ctr.ContainerRmAsync(id);
+        await AssertNothingLeftAsync(id);
+    }
+
+    [Fact]
+    public async Task QemuKilledMidRun_GivesTaskExitAndDeleteLeavesNothing()
+    {
+        string id = NewId("qemukill");
+        await using CtrEvents events = await Ctr.StartEventsAsync();
+        (await Ctr.RunDetachedAsync(Image, id, "/bin/sleep", "1000")).EnsureSuccess();
+        CtrTask task = await Ctr.WaitForStatusAsync(id, "RUNNING");
+        HostProcess qemu = Assert.Single(HostProcesses.All(), p => !p.IsDead && p.Argv.Contains("sandbox-" + id));
+        Assert.Equal(qemu.Pid, task.Pid);
+
+        HostProcesses.Signal(qemu.Pid, HostProcesses.SIGKILL);
+
+        Assert.Equal(255, (await events.WaitForAsync("/tasks/exit", id)).ExitStatus);
+        await Ctr.WaitForStatusAsync(id, "STOPPED");
+        (await Ctr.TaskDeleteAsync(id)).EnsureSuccess();
+        (await Ctr.ContainerRmAsync(id)).EnsureSuccess();
+        await AssertNothingLeftAsync(id, task.Pid);
+    }
+
+    [Fact]
+    public async Task AnAgentError_FailsTheRunWithItsMessageAndLeavesNothing()
+    {
+        string id = NewId("agenterr");
+
+        CommandResult run = await Ctr.RunRmAsync(Image, id, "/no/such/program");
+
+        Assert.False(run.Succeeded, run.ToString());
+        Assert.Contains("/no/such/program", run.Stdout + run.Stderr);
+        await Ctr.TaskDeleteAsync(id);
+        await Ctr.ContainerRmAsync(id);
+        await AssertNothingLeftAsync(id);
+    }
+
     private static string GuestEnv(string arch, string key)
     {
         foreach (string line in File.ReadLines(Path.Combine(Repo.Guest(arch), "guest.env")))

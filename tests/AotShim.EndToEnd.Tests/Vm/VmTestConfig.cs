@@ -3,12 +3,13 @@ namespace AotShim.EndToEnd.Tests.Vm;
 /// <summary>A kata-style configuration.toml for the test guest under QEMU TCG, written into a test's directory.</summary>
 internal static class VmTestConfig
 {
-    public static string Write(string directory, string arch, string extraAgent = "")
+    /// <summary>Writes configuration-NAME.toml; <paramref name="agentKeys"/> replaces the [agent.kata] keys (e.g. "dial_timeout = 1").</summary>
+    public static string Write(string directory, string arch, string agentKeys = "dial_timeout = 90", string? name = null)
     {
         string guest = Repo.Guest(arch);
         bool arm = arch == "arm64";
         string kernel = Path.Combine(guest, arm ? "vmlinuz" : "vmlinux");
-        string path = Path.Combine(directory, $"configuration-{arch}.toml");
+        string path = Path.Combine(directory, $"configuration-{name ?? arch}.toml");
         File.WriteAllText(path, $"""
             [hypervisor.qemu]
             path = "{(arm ? "/usr/bin/qemu-system-aarch64" : "/usr/bin/qemu-system-x86_64")}"
@@ -23,8 +24,7 @@ internal static class VmTestConfig
             disable_vhost_net = true
 
             [agent.kata]
-            dial_timeout = 90
-            {extraAgent}
+            {agentKeys}
 
             [runtime]
             internetworking_model = "none"

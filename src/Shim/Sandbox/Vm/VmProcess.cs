@@ -26,13 +26,32 @@ internal sealed class VmProcess(PodVm vm, string containerId, string execId, Pro
 
     public async ValueTask StartAsync(CancellationToken cancellationToken)
     {
-        await start(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await start(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // It will never run: containerd must be able to delete it without waiting for an exit.
+            _exited.TrySetResult(new ProcessExit(LostStatus, DateTimeOffset.UtcNow));
+            throw;
+        }
+
         _stdio = AgentStdio.Start(vm.Agent, containerId, execId, stdio, CancellationToken.None);
         _ = WaitAsync(_stdio);
     }
 
-    public ValueTask KillAsync(int signal, bool all, CancellationToken cancellationToken) =>
-        vm.Agent.SignalProcessAsync(containerId, execId, signal, cancellationToken);
+    /// <summary>A process never started has nothing running to wait for: it ends at once with the signal's status.</summary>
+    public async ValueTask KillAsync(int signal, bool all, CancellationToken cancellationToken)
+    {
+        if (_stdio is not null)
+        {
+            await vm.Agent.SignalProcessAsync(containerId, execId, signal, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        _exited.TrySetResult(new ProcessExit((uint)(128 + signal), DateTimeOffset.UtcNow));
+    }
 
     public ValueTask ResizePtyAsync(uint width, uint height, CancellationToken cancellationToken) =>
         vm.Agent.TtyWinResizeAsync(containerId, execId, rows: height, columns: width, cancellationToken);
