@@ -147,6 +147,30 @@ public sealed class VmShimTests : ShimLifecycleTests
         await AssertNothingLeftAsync(id);
     }
 
+    /// <summary>The arm64 guest (qemu-system-aarch64 virt under TCG, arm64 kernel and agent) on this host; its rootfs is an arm64 busybox directory (`ctr run --rootfs`).</summary>
+    [Fact]
+    public async Task UnameM_InTheArm64GuestIsAarch64()
+    {
+        Assert.True(File.Exists("/usr/bin/qemu-system-aarch64"), "/usr/bin/qemu-system-aarch64 is missing: apt-get install qemu-system-arm (./build.sh test installs it)");
+        string id = NewId("arm64");
+        string config = VmTestConfig.Write(_config.Path, "arm64");
+        string rootfs = Path.Combine(_config.Path, "arm64-rootfs");
+        foreach (string directory in new[] { "bin", "proc", "sys", "dev", "tmp", "etc" })
+        {
+            Directory.CreateDirectory(Path.Combine(rootfs, directory));
+        }
+
+        File.Copy(Path.Combine(Repo.Guest("arm64"), "busybox"), Path.Combine(rootfs, "bin", "busybox"));
+
+        CommandResult run = await Ctr.RunContainerAsync(
+            new CtrRun(rootfs, id, ["/bin/busybox", "uname", "-m"]) { Remove = true, RuntimeConfigPath = config, ExtraArgs = ["--rootfs"], Timeout = TimeSpan.FromMinutes(3) },
+            TestContext.Current.CancellationToken);
+
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.Equal("aarch64", run.Stdout.Trim());
+        await AssertNothingLeftAsync(id);
+    }
+
     private static string GuestEnv(string arch, string key)
     {
         foreach (string line in File.ReadLines(Path.Combine(Repo.Guest(arch), "guest.env")))

@@ -50,7 +50,8 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         PodVm vm = _vm;
         try
         {
-            string rootfs = Path.Combine(request.Bundle, "rootfs");
+            // Without rootfs mounts (ctr run --rootfs) the spec's root path is the rootfs, relative to the bundle.
+            string rootfs = Path.Combine(request.Bundle, request.Rootfs.Count > 0 ? "rootfs" : spec.Root?.Path ?? "rootfs");
             RootfsMounter.Mount(request.Rootfs, rootfs);
             spec.Root = new Root { Path = vm.Share.AddRootfs(request.Id, rootfs), Readonly = spec.Root?.Readonly ?? false };
             ForGuest(spec);
