@@ -1,3 +1,5 @@
+using AotShim.Testing;
+
 namespace AotShim.EndToEnd.Tests.Vm;
 
 /// <summary>A kata-style configuration.toml for the test guest under QEMU TCG, written into a test's directory.</summary>
