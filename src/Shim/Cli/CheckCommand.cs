@@ -1,6 +1,8 @@
 using System.Text.Json;
 using AotShim.Kvm;
+using AotShim.Shim.Agent;
 using AotShim.Shim.Config;
+using AotShim.Shim.Hypervisor.Qemu;
 using Tmds.Linux;
 
 namespace AotShim.Shim.Cli;
@@ -55,6 +57,10 @@ internal static class CheckCommand
         checks.AddRange(HostChecker.Run(requirements));
         if (configuration is not null)
         {
+            string transport = AgentTransport.Resolve(configuration.Agent.Transport);
+            checks.Add(HostCheckResult.Pass("agent.transport", transport == AgentTransport.Vsock
+                ? $"the agent is reached over vsock (vhost-vsock, port {AgentEndpoint.AgentPort}); [agent.kata] transport = \"{configuration.Agent.Transport}\""
+                : $"the agent is reached over virtio-serial (port {SerialAgentPort.PortName}); [agent.kata] transport = \"{configuration.Agent.Transport}\"", transport));
             checks.AddRange(ConfigHostChecks.Run(configuration, architecture));
         }
 

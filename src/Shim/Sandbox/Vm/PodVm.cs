@@ -121,8 +121,7 @@ public sealed class PodVm : IAsyncDisposable
     /// <summary>vsock when asked for, or when auto and the host has vhost-vsock; otherwise the virtio-serial port.</summary>
     private (AgentChannel, AgentEndpoint) ChooseAgentChannel()
     {
-        string transport = Configuration.Agent.Transport;
-        if (transport == "vsock" || (transport == "auto" && File.Exists(GuestCid.DevicePath)))
+        if (AgentTransport.Resolve(Configuration.Agent.Transport) == AgentTransport.Vsock)
         {
             _guestCid = GuestCid.Reserve();
             return (new VsockAgentChannel(_guestCid.Cid, VhostVsockFd), new VsockAgentEndpoint(_guestCid.Cid));
