@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Builds the test guest (Debian generic kernel + busybox initrd) that tests boot under QEMU TCG.
-# usage: tests/guest/build-guest.sh x64|arm64 OUTDIR
+# Builds the test guest (Debian generic kernel + busybox initrd + our agent) that tests boot under QEMU TCG.
+# usage: tests/guest/build-guest.sh x64|arm64 OUTDIR [AGENT]
+#   AGENT              the static ecr-guest-agent of that arch (tests/GuestAgent; ./build.sh guest publishes
+#                      it), or $ECR_GUEST_AGENT; it becomes /sbin/ecr-guest-agent
 #   OUTDIR/vmlinuz     the Debian generic kernel (linux-image-<deb arch>), never installed
-#   OUTDIR/initrd.img  newc cpio + gzip: busybox-static, /init, the virtio/9p/vsock/pmem modules
+#   OUTDIR/initrd.img  newc cpio + gzip: busybox-static, /init, the agent, the virtio/9p/vsock/pmem modules
+#   OUTDIR/busybox     the initrd's busybox-static (guest arch), for tests that build a container rootfs
 #   OUTDIR/guest.env   what it was built from (shell-sourceable KEY='value' lines)
 #   OUTDIR/vmlinux     x64 only: the same kernel uncompressed (ELF with a PVH entry note). QEMU
 #                      boots it directly, skipping SeaBIOS's real-mode path and the guest's own XZ
@@ -18,7 +21,7 @@ INIT=$HERE/init
 die() { echo "build-guest: $*" >&2; exit 1; }
 log() { echo "build-guest: $*" >&2; }
 
-[ $# -eq 2 ] || die "usage: $0 x64|arm64 OUTDIR"
+[ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: $0 x64|arm64 OUTDIR [AGENT]"
 case "$1" in
   x64|amd64|x86_64) ARCH=x64 DEBARCH=amd64 ;;
   arm64|aarch64) ARCH=arm64 DEBARCH=arm64 ;;
@@ -29,9 +32,18 @@ OUT=$(cd "$2" && pwd)
 CACHE=${ECR_GUEST_CACHE:-$(dirname "$OUT")/cache}
 mkdir -p "$CACHE"
 CACHE=$(cd "$CACHE" && pwd)
+AGENT=${3:-${ECR_GUEST_AGENT:-}}
+[ -n "$AGENT" ] || die "no agent binary: pass it as the third argument or ECR_GUEST_AGENT (./build.sh guest does)"
+[ -f "$AGENT" ] || die "agent binary $AGENT not found (./build.sh guest publishes it)"
+# ELF e_machine (bytes 18-19, little endian): 62 x86-64, 183 aarch64.
+case "$ARCH:$(od -An -tu2 -j18 -N2 "$AGENT" | tr -d ' ')" in
+  x64:62|arm64:183) ;;
+  *) die "$AGENT is not an $ARCH executable" ;;
+esac
+AGENT_SUM=$(sha256sum "$AGENT" | cut -d' ' -f1)
 
 # Modules the tests need; their dependencies come from modules.dep. Built-in ones are skipped.
-MODULES=(virtio_pci virtio_console virtio_net virtio_blk virtio_scsi sd_mod
+MODULES=(virtio_pci virtio_console virtio_net virtio_blk virtio_scsi sd_mod virtio_rng
          9p 9pnet 9pnet_virtio vmw_vsock_virtio_transport nd_pmem virtio_pmem virtiofs)
 # shellcheck disable=SC2206 # word splitting of the extra list is intended
 MODULES+=(${ECR_GUEST_EXTRA_MODULES:-})
@@ -91,8 +103,8 @@ resolve() {
 resolve
 
 # Inputs besides this script and init (outputs must be newer than those two files).
-INPUTS="$KPKG=$KVER busybox-static=$BBVER modules=${MODULES[*]}"
-if [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/initrd.img" ] && [ -f "$OUT/guest.env" ] &&
+INPUTS="$KPKG=$KVER busybox-static=$BBVER modules=${MODULES[*]} agent=$AGENT_SUM"
+if [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/initrd.img" ] && [ -f "$OUT/busybox" ] && [ -f "$OUT/guest.env" ] &&
    { [ $ARCH != x64 ] || [ -f "$OUT/vmlinux" ]; } &&
    [ "$OUT/guest.env" -nt "$SCRIPT" ] && [ "$OUT/guest.env" -nt "$INIT" ] &&
    grep -qxF "ECR_GUEST_INPUTS='$INPUTS'" "$OUT/guest.env"; then
@@ -123,7 +135,7 @@ if ! fetch_both; then
   if [ $APT_UPDATED = 0 ]; then apt_update; resolve_from_apt || true; fi
   fetch_both || { resolve_from_cache && fetch_both; } || die "download failed and nothing usable in $CACHE"
 fi
-INPUTS="$KPKG=$KVER busybox-static=$BBVER modules=${MODULES[*]}"
+INPUTS="$KPKG=$KVER busybox-static=$BBVER modules=${MODULES[*]} agent=$AGENT_SUM"
 
 # --- unpack (dpkg -x, never installed) into a scratch folder removed on exit -----------------
 WORK=$(mktemp -d "$CACHE/work.XXXXXX")
@@ -170,10 +182,11 @@ done
 
 # --- initrd tree ------------------------------------------------------------------------------
 ROOT=$WORK/initrd
-mkdir -p "$ROOT"/{bin,dev,proc,sys,mnt,tmp,etc,lib/modules}
+mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,mnt,tmp,run,etc,lib/modules}
 install -m 0755 "$WORK/busybox/bin/busybox" "$ROOT/bin/busybox"
 ln -s busybox "$ROOT/bin/sh"
 install -m 0755 "$INIT" "$ROOT/init"
+install -m 0755 "$AGENT" "$ROOT/sbin/ecr-guest-agent"
 # The kernel opens /dev/console for PID 1 before devtmpfs is mounted.
 mknod -m 0600 "$ROOT/dev/console" c 5 1
 : >"$ROOT/lib/modules/load.list"
@@ -225,6 +238,7 @@ ECR_GUEST_QEMU='$QEMU'
 ECR_GUEST_MACHINE='$MACHINE'
 ECR_GUEST_CPU='$CPU'
 ECR_GUEST_VMLINUX='$([ $ARCH = x64 ] && echo vmlinux)'
+ECR_GUEST_AGENT_SHA256='$AGENT_SUM'
 ECR_GUEST_INPUTS='$INPUTS'
 EOF
 cp "$ENV_TMP" "$ROOT/etc/guest.env"
@@ -238,7 +252,8 @@ find "$ROOT" -exec touch -h -d @0 {} +
 rm -f "$OUT/guest.env"
 cp "$WORK/kernel/boot/vmlinuz-$KREL" "$OUT/vmlinuz"
 mv "$WORK/initrd.img" "$OUT/initrd.img"
+install -m 0755 "$WORK/busybox/bin/busybox" "$OUT/busybox"
 if [ $ARCH = x64 ]; then mv "$WORK/vmlinux" "$OUT/vmlinux"; else rm -f "$OUT/vmlinux"; fi
 mv "$ENV_TMP" "$OUT/guest.env"
 log "$OUT: vmlinuz $(stat -c %s "$OUT/vmlinuz") bytes,$([ $ARCH = x64 ] && echo " vmlinux $(stat -c %s "$OUT/vmlinux") bytes,") initrd.img $(stat -c %s "$OUT/initrd.img") bytes," \
-    "$KPKG $KVER ($KREL), ${#LOADED[@]} modules"
+    "$KPKG $KVER ($KREL), ${#LOADED[@]} modules, agent $(stat -c %s "$AGENT") bytes"

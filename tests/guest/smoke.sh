@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Boots the test guest under QEMU TCG and checks it: ECR-GUEST-READY on the serial console, a 9p
-# share mounted by the guest, and `ping` -> `pong ping` over the agent.channel.0 virtio-serial port.
-# usage: tests/guest/smoke.sh x64|arm64 OUTDIR     (builds OUTDIR first; a no-op when up to date)
+# share mounted by the guest, and a TTRPC grpc.Health/Check answered SERVING by the guest agent over the
+# agent.channel.0 virtio-serial port.
+# usage: tests/guest/smoke.sh x64|arm64 OUTDIR [AGENT]  (builds OUTDIR first; a no-op when up to date;
+#        AGENT or $ECR_GUEST_AGENT as for build-guest.sh, needed only when OUTDIR must be (re)built)
 # env: SMOKE_KERNELS  kernel files in OUTDIR to boot, one boot each (default: vmlinuz, plus
 #                     vmlinux on x64)
 #      SMOKE_TIMEOUT  seconds to wait for ECR-GUEST-READY (default 60)
@@ -14,7 +16,7 @@ set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 die() { echo "smoke: $*" >&2; exit 1; }
 
-[ $# -eq 2 ] || die "usage: $0 x64|arm64 OUTDIR"
+[ $# -eq 2 ] || [ $# -eq 3 ] || die "usage: $0 x64|arm64 OUTDIR [AGENT]"
 case "$1" in
   x64|amd64|x86_64) ARCH=x64 ;;
   arm64|aarch64) ARCH=arm64 ;;
@@ -23,7 +25,12 @@ esac
 OUT=$2
 TIMEOUT=${SMOKE_TIMEOUT:-60}
 
-"$HERE/build-guest.sh" "$ARCH" "$OUT"
+AGENT=${3:-${ECR_GUEST_AGENT:-}}
+if [ -n "$AGENT" ]; then
+  "$HERE/build-guest.sh" "$ARCH" "$OUT" "$AGENT"
+else
+  [ -f "$OUT/guest.env" ] || die "$OUT holds no guest and no agent binary was given: run ./build.sh guest"
+fi
 
 # QEMU for the guest arch and socat for the host end of the port; installed only when missing.
 case $ARCH in
@@ -66,6 +73,14 @@ mkdir "$TMP/share"
 TOKEN="hello-$$-$RANDOM"
 echo "$TOKEN" >"$TMP/share/hello"
 
+# grpc.Health/Check as a TTRPC request frame (10-byte header, then Request{service, method}) on stream N,
+# and the response the agent must send: Response{status={}, payload=HealthCheckResponse{status=SERVING}}.
+health_check() { printf '%b' "\\x00\\x00\\x00\\x14\\x00\\x00\\x00\\x$(printf %02x "$1")\\x01\\x00\\x0a\\x0bgrpc.Health\\x12\\x05Check"; }
+serving() { printf '00000006000000%02x02000a0012020801' "$1"; }
+# Reads one 16-byte response frame from the agent as hex (empty on timeout); FROM_AGENT is the coprocess's
+# output duplicated, since bash does not hand coprocess descriptors to subshells.
+read_reply() { timeout 10 head -c 16 <&"$FROM_AGENT" | od -An -tx1 | tr -d ' \n'; }
+
 now() { date +%s%N; }
 ms_since() { echo $(( ($(now) - $1) / 1000000 )); }
 secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
@@ -92,6 +107,7 @@ boot() {
     -device virtserialport,chardev=agent,name=agent.channel.0 \
     -fsdev "local,id=fs0,path=$TMP/share,security_model=none" \
     -device virtio-9p-pci,fsdev=fs0,mount_tag=shared \
+    -object rng-random,id=rng0,filename=/dev/urandom -device virtio-rng-pci,rng=rng0 \
     </dev/null >"$log" 2>&1 &
   QEMU_PID=$!
 
@@ -112,21 +128,21 @@ boot() {
     check 9p $r "$(grep -ao 'ECR-9P-[A-Z]*.*' "$log" | head -n1 | tr -d '\r')"
 
     # The host end of the agent port; the guest already holds its end open.
-    coproc AGENT { exec socat - "UNIX-CONNECT:$sock"; }
-    reply=""
-    echo ping >&"${AGENT[1]}"
-    IFS= read -r -t 10 reply <&"${AGENT[0]}" || true
+    coproc AGENT { exec socat -t 10 - "UNIX-CONNECT:$sock"; }
+    exec {FROM_AGENT}<&"${AGENT[0]}"
+    health_check 1 >&"${AGENT[1]}"
+    reply=$(read_reply || true)
     t_pong=$(ms_since "$t0")
-    [ "$reply" = "pong ping" ] && r=0 || r=1
-    check agent $r "'$reply' after $(secs "$t_pong") s"
+    [ "$reply" = "$(serving 1)" ] && r=0 || r=1
+    check agent $r "Health.Check '$reply' after $(secs "$t_pong") s"
 
-    # A second exchange on the warm channel: the round trip itself.
+    # A second call on the warm connection: the round trip itself.
     t1=$(now)
-    reply=""
-    echo "ping again" >&"${AGENT[1]}"
-    IFS= read -r -t 10 reply <&"${AGENT[0]}" || true
-    [ "$reply" = "pong ping again" ] && r=0 || r=1
+    health_check 3 >&"${AGENT[1]}"
+    reply=$(read_reply || true)
+    [ "$reply" = "$(serving 3)" ] && r=0 || r=1
     check round-trip $r "$(( ($(now) - t1) / 1000 )) us"
+    exec {FROM_AGENT}<&-
   fi
 
   if [ $failed -gt "$failed_before" ]; then

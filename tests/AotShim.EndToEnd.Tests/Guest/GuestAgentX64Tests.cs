@@ -39,11 +39,11 @@ public sealed class GuestAgentX64Tests(X64GuestAgentFixture guest) : IClassFixtu
     }
 
     [Fact]
-    public async Task The_process_sees_its_rootfs_hostname_cwd_and_user()
+    public async Task The_process_sees_its_rootfs_hostname_cwd_and_user_and_starts_with_default_signals()
     {
         string id = "root-" + Guid.NewGuid().ToString("N")[..8];
         string rootfs = GuestRootfs.Create(guest.Vm, id);
-        Process process = ContainerSpecs.Process("sh", "-c", "cat /etc/hostname; hostname; pwd; id -u; ls /");
+        Process process = ContainerSpecs.Process("sh", "-c", "cat /etc/hostname; hostname; pwd; id -u; grep -E '^Sig(Blk|Ign)' /proc/self/status; ls /");
         process.Cwd = "/tmp";
         process.User = new User { UID = 65534, GID = 65534 };
 
@@ -52,8 +52,8 @@ public sealed class GuestAgentX64Tests(X64GuestAgentFixture guest) : IClassFixtu
 
         string[] lines = (await Agent.ReadToEndAsync(id, id)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(0, await Agent.WaitAsync(id));
-        Assert.Equal([$"rootfs-of-{id}", $"ctr-{id}", "/tmp", "65534"], lines[..4]);
-        Assert.Equal(["bin", "dev", "etc", "proc", "root", "tmp"], lines[4..].Order());
+        Assert.Equal([$"rootfs-of-{id}", $"ctr-{id}", "/tmp", "65534", "SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000"], lines[..6]);
+        Assert.Equal(["bin", "dev", "etc", "proc", "root", "tmp"], lines[6..].Order());
         await Agent.CallAsync("RemoveContainer", new RemoveContainerRequest { ContainerId = id });
     }
 
@@ -159,6 +159,76 @@ public sealed class GuestAgentX64Tests(X64GuestAgentFixture guest) : IClassFixtu
 
         Assert.Equal((TtrpcStatusCode.NotFound, "container no-such-container not found"), (container.Code, container.Message));
         Assert.Equal(TtrpcStatusCode.Unimplemented, network.Code);
+    }
+
+    [Fact]
+    public async Task A_copied_file_reaches_a_container_through_a_bind_mount_of_the_spec()
+    {
+        string id = "copy-" + Guid.NewGuid().ToString("N")[..8];
+        string rootfs = GuestRootfs.Create(guest.Vm, id);
+        string directory = "/run/ecr-copy-" + id;
+        foreach ((long offset, string chunk) in ((long, string)[])[(0, "first half,"), (11, " second half\n")])
+        {
+            await Agent.CallAsync("CopyFile", new CopyFileRequest
+            {
+                Path = directory + "/data.txt", FileSize = 24, FileMode = 0x8000 | 0x1A0, DirMode = 0x41ED, Uid = 65534, Gid = 65534,
+                Offset = offset, Data = Google.Protobuf.ByteString.CopyFromUtf8(chunk),
+            });
+        }
+
+        CreateContainerRequest create = ContainerSpecs.Create(id, rootfs, ContainerSpecs.Process("sh", "-c", "cat /copied/data.txt; stat -c '%a %u %g' /copied/data.txt"));
+        create.OCI.Mounts.Add(new Mount { Destination = "/copied", Source = directory, Type = "bind", Options = { "rbind", "ro" } });
+        await Agent.CallAsync("CreateContainer", create);
+        await Agent.CallAsync("StartContainer", new StartContainerRequest { ContainerId = id });
+
+        Assert.Equal("first half, second half\n640 65534 65534\n", await Agent.ReadToEndAsync(id, id));
+        Assert.Equal(0, await Agent.WaitAsync(id));
+        await Agent.CallAsync("RemoveContainer", new RemoveContainerRequest { ContainerId = id });
+    }
+
+    [Fact]
+    public async Task UpdateContainer_applies_limits_that_StatsContainer_reports()
+    {
+        string id = "limits-" + Guid.NewGuid().ToString("N")[..8];
+        string rootfs = GuestRootfs.Create(guest.Vm, id);
+        await Agent.CallAsync("CreateContainer", ContainerSpecs.Create(id, rootfs, ContainerSpecs.Process("sleep", "1000")));
+        await Agent.CallAsync("StartContainer", new StartContainerRequest { ContainerId = id });
+
+        await Agent.CallAsync("UpdateContainer", new UpdateContainerRequest
+        {
+            ContainerId = id,
+            Resources = new LinuxResources { Memory = new LinuxMemory { Limit = 64 << 20 }, Pids = new LinuxPids { Limit = 20 }, CPU = new LinuxCPU { Quota = 50000, Period = 100000 } },
+        });
+        StatsContainerResponse stats = await Agent.CallAsync("StatsContainer", new StatsContainerRequest { ContainerId = id }, StatsContainerResponse.Parser);
+        var refused = await Assert.ThrowsAsync<TtrpcException>(() => Agent.CallAsync("UpdateContainer", new UpdateContainerRequest
+        {
+            ContainerId = id,
+            Resources = new LinuxResources { HugepageLimits = { new LinuxHugepageLimit { Pagesize = "2MB", Limit = 1 << 21 } } },
+        }));
+
+        Assert.Equal((64ul << 20, 20ul, 1ul), (stats.CgroupStats.MemoryStats.Usage.Limit, stats.CgroupStats.PidsStats.Limit, stats.CgroupStats.PidsStats.Current));
+        Assert.True(stats.CgroupStats.MemoryStats.Usage.Usage > 0);
+        Assert.Equal(TtrpcStatusCode.Unimplemented, refused.Code);
+        await Agent.CallAsync("SignalProcess", new SignalProcessRequest { ContainerId = id, ExecId = id, Signal = SigKill });
+        Assert.Equal(128 + SigKill, await Agent.WaitAsync(id));
+        await Agent.CallAsync("RemoveContainer", new RemoveContainerRequest { ContainerId = id });
+    }
+
+    [Fact]
+    public async Task The_guest_clock_can_be_set_and_online_cpus_are_confirmed()
+    {
+        string id = "clock-" + Guid.NewGuid().ToString("N")[..8];
+        string rootfs = GuestRootfs.Create(guest.Vm, id);
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        await Agent.CallAsync("SetGuestDateTime", new SetGuestDateTimeRequest { Sec = now, Usec = 0 });
+        await Agent.CallAsync("OnlineCPUMem", new OnlineCPUMemRequest { Wait = true, NbCpus = 1 });
+        await Agent.CallAsync("CreateContainer", ContainerSpecs.Create(id, rootfs, ContainerSpecs.Process("date", "+%s")));
+        await Agent.CallAsync("StartContainer", new StartContainerRequest { ContainerId = id });
+
+        long guestNow = long.Parse(await Agent.ReadToEndAsync(id, id));
+        Assert.InRange(guestNow, now, now + 60);
+        await Agent.CallAsync("RemoveContainer", new RemoveContainerRequest { ContainerId = id });
     }
 
     [Fact]

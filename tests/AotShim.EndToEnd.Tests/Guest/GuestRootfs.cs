@@ -10,7 +10,7 @@ internal static class GuestRootfs
     public const string GuestShared = "/run/kata-containers/shared/containers";
 
     private static readonly string[] Applets =
-        ["sh", "cat", "echo", "ls", "sleep", "uname", "hostname", "id", "pwd", "tty", "stty", "kill", "ps", "wc", "true", "env"];
+        ["sh", "cat", "echo", "ls", "sleep", "uname", "hostname", "id", "pwd", "tty", "stty", "kill", "ps", "wc", "true", "env", "grep", "stat", "date"];
 
     /// <summary>Creates the rootfs of <paramref name="containerId"/> and returns its path inside the guest.</summary>
     public static string Create(GuestVm vm, string containerId)

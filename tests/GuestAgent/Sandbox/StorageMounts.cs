@@ -1,0 +1,120 @@
+using AotShim.GuestAgent.Launch;
+using AotShim.Native;
+using AotShim.Shim.Agent.Protocol;
+
+namespace AotShim.GuestAgent.Sandbox;
+
+/// <summary>
+/// The kata Storage objects mounted in the guest, counted by mount point as kata's agent does: a storage that
+/// the sandbox and a container (or two containers) both name is mounted once and unmounted with its last user.
+/// Drivers: 9p, virtio-fs and any other with an fstype are mounted as given; "local" is a directory; "ephemeral" tmpfs.
+/// </summary>
+internal sealed class StorageMounts
+{
+    private readonly Dictionary<string, int> _users = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    /// <summary>Mounts each storage (or adds a user), returning the mount points, all or nothing.</summary>
+    public IReadOnlyList<string> Add(IEnumerable<Storage> storages)
+    {
+        var added = new List<string>();
+        try
+        {
+            foreach (Storage storage in storages)
+            {
+                added.Add(Add(storage));
+            }
+
+            return added;
+        }
+        catch
+        {
+            Release(added);
+            throw;
+        }
+    }
+
+    public void Release(IEnumerable<string> mountPoints)
+    {
+        foreach (string mountPoint in mountPoints)
+        {
+            lock (_gate)
+            {
+                if (!_users.TryGetValue(mountPoint, out int users))
+                {
+                    continue;
+                }
+
+                if (users > 1)
+                {
+                    _users[mountPoint] = users - 1;
+                    continue;
+                }
+
+                _users.Remove(mountPoint);
+                Mounts.UnmountAll(mountPoint);
+            }
+        }
+    }
+
+    /// <summary>Everything, whoever uses it (DestroySandbox).</summary>
+    public void ReleaseAll()
+    {
+        lock (_gate)
+        {
+            foreach (string mountPoint in _users.Keys)
+            {
+                Mounts.UnmountAll(mountPoint);
+            }
+
+            _users.Clear();
+        }
+    }
+
+    private string Add(Storage storage)
+    {
+        if (!Path.IsPathFullyQualified(storage.MountPoint))
+        {
+            throw new ArgumentException($"storage {storage.Source}: mount_point \"{storage.MountPoint}\" is not absolute");
+        }
+
+        lock (_gate)
+        {
+            if (_users.TryGetValue(storage.MountPoint, out int users))
+            {
+                _users[storage.MountPoint] = users + 1;
+                return storage.MountPoint;
+            }
+
+            Mount(storage);
+            _users[storage.MountPoint] = 1;
+            return storage.MountPoint;
+        }
+    }
+
+    private static void Mount(Storage storage)
+    {
+        MountOptions options = MountOptions.Parse(storage.Options);
+        switch (storage.Driver)
+        {
+            case "local":
+                // An emptyDir every container user may write; set after creation, since mkdir's mode passes the umask.
+                Directory.CreateDirectory(storage.MountPoint);
+                File.SetUnixFileMode(storage.MountPoint, (UnixFileMode)0x1FF);
+                return;
+            case "ephemeral":
+                Directory.CreateDirectory(storage.MountPoint);
+                Mounter.Mount("tmpfs", storage.MountPoint, "tmpfs", options);
+                return;
+        }
+
+        string type = storage.Fstype.Length > 0 ? storage.Fstype : storage.Driver switch
+        {
+            "9p" => "9p",
+            "virtio-fs" => "virtiofs",
+            _ => throw new ArgumentException($"storage {storage.Source}: driver \"{storage.Driver}\" needs an fstype"),
+        };
+        Directory.CreateDirectory(storage.MountPoint);
+        Mounter.Mount(storage.Source, storage.MountPoint, type, options);
+    }
+}
