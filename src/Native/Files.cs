@@ -43,4 +43,7 @@ public static class Files
         Encoding.UTF8.GetBytes(value, bytes);
         return bytes;
     }
+
+    /// <summary>FIONREAD: bytes waiting to be read in a pipe, fifo or socket.</summary>
+    public static int BytesAvailable(System.Runtime.InteropServices.SafeHandle fd) => Ioctl.ReadInt32(fd, 0x541B, "FIONREAD");
 }

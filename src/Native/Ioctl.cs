@@ -55,6 +55,33 @@ public static class Ioctl
         }
     }
 
+    /// <summary>An ioctl that writes an int back to the caller, e.g. FIONREAD; any owned handle (a FileStream's too).</summary>
+    public static unsafe int ReadInt32(System.Runtime.InteropServices.SafeHandle fd, uint request, string name)
+    {
+        bool added = false;
+        try
+        {
+            fd.DangerousAddRef(ref added);
+            int value = 0;
+            int result;
+            do
+            {
+                result = LibC.ioctl((int)fd.DangerousGetHandle(), unchecked((int)request), &value);
+            }
+            while (Syscall.Interrupted(result));
+
+            Syscall.Check(result, $"ioctl({name})");
+            return value;
+        }
+        finally
+        {
+            if (added)
+            {
+                fd.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>_IOW(type, nr, size): the caller passes size bytes to the kernel (asm-generic encoding, x86_64 and arm64).</summary>
     public static uint Iow(uint type, uint number, uint size) => (1u << 30) | (size << 16) | (type << 8) | number;
 

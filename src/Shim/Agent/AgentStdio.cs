@@ -1,4 +1,3 @@
-using System.Buffers;
 using AotShim.Shim.Sandbox;
 using AotShim.Shim.Ttrpc;
 using Google.Protobuf;
@@ -7,24 +6,23 @@ namespace AotShim.Shim.Agent;
 
 /// <summary>
 /// Copies one guest process's stdio between containerd's fifos and the agent: ReadStdout/ReadStderr into the output
-/// fifos until the agent reports the end of the stream, the stdin fifo into WriteStdin until EOF, then CloseStdin.
+/// fifos until the agent reports the end of the stream, and the stdin fifo into WriteStdin (see AgentStdin).
 /// </summary>
 public sealed class AgentStdio
 {
     /// <summary>Kata's read size for ReadStdout/ReadStderr.</summary>
     private const int ChunkSize = 32 * 1024;
 
-    private AgentStdio(Task output, Task input)
+    private readonly AgentStdin? _stdin;
+
+    private AgentStdio(Task output, AgentStdin? stdin)
     {
         Output = output;
-        Input = input;
+        _stdin = stdin;
     }
 
     /// <summary>Completes when stdout and stderr have both ended (the process exited and its pipes drained).</summary>
     public Task Output { get; }
-
-    /// <summary>Completes when stdin reached EOF and the agent was told, or there is no stdin.</summary>
-    public Task Input { get; }
 
     public static AgentStdio Start(AgentClient agent, string containerId, string execId, ProcessStdio stdio, CancellationToken ct)
     {
@@ -32,9 +30,13 @@ public sealed class AgentStdio
 
         // A terminal has one output stream: the agent merges stderr into the pty.
         Task stderr = stdio.Terminal ? Task.CompletedTask : Pump(stdio.Stderr, () => CopyOutAsync(agent.ReadStderrAsync, containerId, execId, stdio.Stderr, ct));
-        Task stdin = Pump(stdio.Stdin, () => CopyInAsync(agent, containerId, execId, stdio.Stdin, ct));
-        return new AgentStdio(Task.WhenAll(stdout, stderr), stdin);
+        AgentStdin? input = stdio.Stdin.Length == 0 ? null : new AgentStdin(agent, containerId, execId);
+        _ = Pump(stdio.Stdin, () => input!.PumpAsync(stdio.Stdin, ct));
+        return new AgentStdio(Task.WhenAll(stdout, stderr), input);
     }
+
+    /// <summary>containerd's CloseIO: the guest's stdin closes once what containerd already wrote has been delivered.</summary>
+    public Task CloseInputAsync(CancellationToken ct) => _stdin?.CloseAsync(ct) ?? Task.CompletedTask;
 
     /// <summary>Fifo opens and reads block (that is how fifos work), so each pump gets a thread of its own.</summary>
     private static Task Pump(string fifo, Func<Task> copy) =>
@@ -64,36 +66,6 @@ public sealed class AgentStdio
             }
 
             output.Write(data.Span);
-        }
-    }
-
-    private static async Task CopyInAsync(AgentClient agent, string containerId, string execId, string fifo, CancellationToken ct)
-    {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
-        try
-        {
-            using (var input = new FileStream(fifo, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0))
-            {
-                int read;
-                while ((read = input.Read(buffer.AsSpan(0, ChunkSize))) > 0)
-                {
-                    for (int sent = 0; sent < read;)
-                    {
-                        // The buffer is not reused until the agent has answered, so it can be sent without a copy.
-                        sent += (int)await agent.WriteStdinAsync(containerId, execId, UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(sent, read - sent)), ct).ConfigureAwait(false);
-                    }
-                }
-            }
-
-            await agent.CloseStdinAsync(containerId, execId, ct).ConfigureAwait(false);
-        }
-        catch (TtrpcException)
-        {
-            // The process or the VM is gone: there is no one left to read stdin.
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 }

@@ -56,7 +56,7 @@ internal sealed class VmProcess(PodVm vm, string containerId, string execId, Pro
     public ValueTask ResizePtyAsync(uint width, uint height, CancellationToken cancellationToken) =>
         vm.Agent.TtyWinResizeAsync(containerId, execId, rows: height, columns: width, cancellationToken);
 
-    /// <summary>With a stdin fifo, the pump closes the guest's stdin once containerd's side reaches EOF; without one, now.</summary>
+    /// <summary>With a stdin fifo, the guest's stdin closes once what containerd wrote has been delivered; without one, now.</summary>
     public async ValueTask CloseStdinAsync(CancellationToken cancellationToken)
     {
         if (stdio.Stdin.Length == 0 || _stdio is null)
@@ -65,7 +65,7 @@ internal sealed class VmProcess(PodVm vm, string containerId, string execId, Pro
             return;
         }
 
-        await _stdio.Input.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _stdio.CloseInputAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task WaitAsync(AgentStdio streams)

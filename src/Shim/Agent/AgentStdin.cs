@@ -1,0 +1,112 @@
+using System.Buffers;
+using AotShim.Native;
+using AotShim.Shim.Ttrpc;
+using Google.Protobuf;
+
+namespace AotShim.Shim.Agent;
+
+/// <summary>
+/// containerd's stdin fifo into WriteStdin, then CloseStdin at EOF. ctr does not close its end at its own EOF: it
+/// sends CloseIO and keeps the fifo open, so <see cref="CloseAsync"/> closes once everything already in the fifo has
+/// reached the agent instead of waiting for an EOF that never comes.
+/// </summary>
+internal sealed class AgentStdin(AgentClient agent, string containerId, string execId)
+{
+    private const int ChunkSize = 32 * 1024;
+    private static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(10);
+
+    private readonly TaskCompletionSource<FileStream> _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _chunksRead;
+    private int _inFlight;
+    private int _closed;
+
+    /// <summary>Copies until EOF or close; runs on a thread of its own since fifo opens and reads block.</summary>
+    public async Task PumpAsync(string fifo, CancellationToken ct)
+    {
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            using (var input = new FileStream(fifo, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0))
+            {
+                _opened.TrySetResult(input);
+                int read;
+                while (Volatile.Read(ref _closed) == 0 && (read = input.Read(buffer.AsSpan(0, ChunkSize))) > 0)
+                {
+                    Interlocked.Increment(ref _inFlight);
+                    Interlocked.Increment(ref _chunksRead);
+                    try
+                    {
+                        for (int sent = 0; sent < read;)
+                        {
+                            // The buffer is not reused until the agent has answered, so it goes out without a copy.
+                            sent += (int)await agent.WriteStdinAsync(containerId, execId, UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(sent, read - sent)), ct).ConfigureAwait(false);
+                        }
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref _inFlight);
+                    }
+                }
+            }
+
+            await CloseOnceAsync(ct).ConfigureAwait(false);
+        }
+        catch (TtrpcException)
+        {
+            // The process or the VM is gone: there is no one left to read stdin.
+        }
+        finally
+        {
+            _opened.TrySetCanceled(CancellationToken.None);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>containerd's CloseIO: waits until the fifo is empty and nothing read is still on its way, then closes.</summary>
+    public async Task CloseAsync(CancellationToken ct)
+    {
+        if (_opened.Task.IsCompletedSuccessfully)
+        {
+            FifoProbe probe = new(_opened.Task.Result);
+            long seen = -1;
+            while (true)
+            {
+                long reads = Interlocked.Read(ref _chunksRead);
+                bool idle = Volatile.Read(ref _inFlight) == 0 && probe.Empty();
+                if (idle && reads == seen)
+                {
+                    break;
+                }
+
+                seen = idle ? reads : -1;
+                await Task.Delay(SettleInterval, ct).ConfigureAwait(false);
+            }
+        }
+
+        await CloseOnceAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task CloseOnceAsync(CancellationToken ct)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            await agent.CloseStdinAsync(containerId, execId, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Whether the fifo has unread bytes; a fifo already closed counts as empty.</summary>
+    private readonly struct FifoProbe(FileStream stream)
+    {
+        public bool Empty()
+        {
+            try
+            {
+                return Files.BytesAvailable(stream.SafeFileHandle) == 0;
+            }
+            catch (ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+    }
+}
