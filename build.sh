@@ -105,6 +105,12 @@ demo() {
   echo "== ecr-runtime version"; "$bin" version
   echo "== ecr-runtime check --verbose (this host)"; "$bin" check --verbose --config tests/fixtures/kata-3.4.0-configuration-qemu-amd64.toml || true
   echo "== ecr-runtime env --config (seed arm64 configuration)"; "$bin" env --config tests/fixtures/seed-arm64-configuration.toml
+  # A pod in a VM: private containerd -> containerd-shim-ecr-v2 -> QEMU (TCG here) -> test guest -> agent -> container.
+  need_packages "${TEST_PACKAGES[@]}"
+  guest x64
+  echo "== ctr run --rm --runtime io.containerd.ecr.v2 (busybox image, x64 test guest under QEMU TCG)"
+  dotnet run -c Release --project benchmarks/pod -- --shim "$ROOT/out/linux-x64/containerd-shim-ecr-v2" -n 1 --no-warmup \
+    --command 'echo "hello from a container in a VM"; uname -srm; grep -m1 "model name" /proc/cpuinfo'
 }
 
 case "$ACTION" in

@@ -7,15 +7,19 @@ using AotShim.Testing;
 
 // One pod start = `ctr run --rm IMG ID true` through io.containerd.ecr.v2; the shim logs its phase trace per start.
 const string Usage = """
-    usage: AotShim.PodBenchmarks [--shim PATH] [-n RUNS] [--out FILE]
-      --shim PATH   containerd-shim-ecr-v2 (default: out/linux-x64/containerd-shim-ecr-v2)
-      -n RUNS       measured pod starts (default 10; one warm-up more)
-      --out FILE    also write the results table (markdown) to FILE
+    usage: AotShim.PodBenchmarks [--shim PATH] [-n RUNS] [--no-warmup] [--command TEXT] [--out FILE]
+      --shim PATH     containerd-shim-ecr-v2 (default: out/linux-x64/containerd-shim-ecr-v2)
+      -n RUNS         measured pod starts (default 10)
+      --no-warmup     skip the unmeasured first start
+      --command TEXT  what each pod runs (/bin/sh -c TEXT; default: true); its output is printed
+      --out FILE      also write the results table (markdown) to FILE
     Needs root, containerd, QEMU and the x64 test guest (./build.sh test or ./build.sh guest builds it).
     """;
 
 string shim = Path.Combine(Repo.Root, "out", "linux-x64", "containerd-shim-ecr-v2");
 int runs = 10;
+bool warmup = true;
+string? command = null;
 string? outFile = null;
 for (int i = 0; i < args.Length; i++)
 {
@@ -24,6 +28,8 @@ for (int i = 0; i < args.Length; i++)
     {
         case "--shim": shim = Path.GetFullPath(Next()); break;
         case "-n": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+        case "--no-warmup": warmup = false; break;
+        case "--command": command = Next(); break;
         case "--out": outFile = Next(); break;
         case "-h" or "--help": Console.WriteLine(Usage); return 0;
         default: Console.Error.WriteLine($"unknown argument '{args[i]}'\n{Usage}"); return 2;
@@ -45,11 +51,13 @@ try
     await BusyboxImage.ImportAsync(ctr);
 
     var walls = new List<double>();
-    for (int run = 0; run <= runs; run++)
+    for (int run = warmup ? 0 : 1; run <= runs; run++)
     {
         string id = $"{(run == 0 ? "warmup" : "pod")}-{run}-{Guid.NewGuid().ToString("N")[..6]}";
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        CommandResult result = await ctr.RunRmAsync(BusyboxImage.Name, id, "true");
+        CommandResult result = command is null
+            ? await ctr.RunRmAsync(BusyboxImage.Name, id, "true")
+            : await ctr.RunRmAsync(BusyboxImage.Name, id, "/bin/sh", "-c", command);
         double wall = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (!result.Succeeded)
         {
@@ -63,6 +71,10 @@ try
         }
 
         Console.Error.WriteLine($"run {run}: {wall:0} ms");
+        if (command is not null)
+        {
+            Console.Write(result.Stdout);
+        }
     }
 
     List<IReadOnlyDictionary<string, double>> samples = [.. PhaseLine.Read(containerd.LogPath, "pod-")];
@@ -94,7 +106,7 @@ try
     double[] own = [.. samples.Select(s => shimOwn.Sum(p => s.GetValueOrDefault(p))).Order()];
     table.AppendLine(CultureInfo.InvariantCulture, $"| **shim's own share** ({string.Join(" + ", shimOwn)}) | **{Median(own):0.00}** | {own[0]:0.00} | {own[^1]:0.00} | shim |");
     double[] wallSorted = [.. walls.Order()];
-    table.AppendLine(CultureInfo.InvariantCulture, $"| `ctr run --rm IMG ID true` wall | {Median(wallSorted):0.0} | {wallSorted[0]:0.0} | {wallSorted[^1]:0.0} | all, incl. ctr and teardown |");
+    table.AppendLine(CultureInfo.InvariantCulture, $"| `ctr run --rm IMG ID {(command is null ? "true" : "sh -c ...")}` wall | {Median(wallSorted):0.0} | {wallSorted[0]:0.0} | {wallSorted[^1]:0.0} | all, incl. ctr and teardown |");
     Console.Write(table);
     if (outFile is not null)
     {
