@@ -147,6 +147,25 @@ public sealed class VmShimTests : ShimLifecycleTests
         await AssertNothingLeftAsync(id);
     }
 
+    [Fact]
+    public async Task VirtioFs_SharesTheRootfsThroughVirtiofsdWhichGoesAwayWithThePod()
+    {
+        const string Daemon = "/usr/lib/qemu/virtiofsd";
+        Assert.True(File.Exists(Daemon), $"{Daemon} is missing: apt-get install qemu-system-common (./build.sh test installs it)");
+        string id = NewId("virtiofs");
+        string config = VmTestConfig.Write(_config.Path, "x64", name: "virtiofs",
+            sharedFs: $"shared_fs = \"virtio-fs\"\nvirtio_fs_daemon = \"{Daemon}\"\nvirtio_fs_cache = \"auto\"");
+
+        CommandResult run = await Ctr.RunContainerAsync(
+            new CtrRun(Image, id, ["/bin/sh", "-c", "grep ' virtiofs ' /proc/mounts | wc -l; echo written > /tmp/f; cat /tmp/f"]) { Remove = true, RuntimeConfigPath = config },
+            TestContext.Current.CancellationToken);
+
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.Equal("written", run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]);
+        await AssertNothingLeftAsync(id);
+        Assert.DoesNotContain(HostProcesses.All(), p => !p.IsDead && p.Name == "virtiofsd" && p.CommandLine.Contains(id, StringComparison.Ordinal));
+    }
+
     /// <summary>The arm64 guest (qemu-system-aarch64 virt under TCG, arm64 kernel and agent) on this host; its rootfs is an arm64 busybox directory (`ctr run --rootfs`).</summary>
     [Fact]
     public async Task UnameM_InTheArm64GuestIsAarch64()

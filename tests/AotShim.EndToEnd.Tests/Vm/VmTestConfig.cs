@@ -6,7 +6,7 @@ namespace AotShim.EndToEnd.Tests.Vm;
 internal static class VmTestConfig
 {
     /// <summary>Writes configuration-NAME.toml; <paramref name="agentKeys"/> replaces the [agent.kata] keys (e.g. "dial_timeout = 1").</summary>
-    public static string Write(string directory, string arch, string agentKeys = "dial_timeout = 90", string? name = null)
+    public static string Write(string directory, string arch, string agentKeys = "dial_timeout = 90", string? name = null, string sharedFs = "shared_fs = \"virtio-9p\"")
     {
         string guest = Repo.Guest(arch);
         bool arm = arch == "arm64";
@@ -19,7 +19,7 @@ internal static class VmTestConfig
             initrd = "{Path.Combine(guest, "initrd.img")}"
             machine_type = "{(arm ? "virt" : "q35")}"
             accelerator = "tcg"
-            shared_fs = "virtio-9p"
+            {sharedFs}
             default_vcpus = 1
             default_memory = 512
             block_device_driver = "virtio-blk"

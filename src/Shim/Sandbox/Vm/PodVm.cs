@@ -26,6 +26,7 @@ public sealed class PodVm : IAsyncDisposable
 
     private Socket? _qmpListener;
     private GuestCid? _guestCid;
+    private VirtioFsDaemon? _virtioFs;
 
     private PodVm(string id, Configuration configuration)
     {
@@ -69,13 +70,18 @@ public sealed class PodVm : IAsyncDisposable
     private async Task BootAsync(string hostname, SandboxTrace trace, CancellationToken ct)
     {
         QemuConfig h = Configuration.Hypervisor;
-        if (h.SharedFs is "virtio-fs" or "virtio-fs-nydus")
+        if (h.SharedFs == "virtio-fs-nydus")
         {
-            throw new NotSupportedException($"shared_fs = \"{h.SharedFs}\" needs virtiofsd, which this runtime does not start yet; set [hypervisor.qemu] shared_fs = \"virtio-9p\"");
+            throw new NotSupportedException("[hypervisor.qemu] shared_fs = \"virtio-fs-nydus\" needs nydusd, which this runtime does not start; use \"virtio-fs\" or \"virtio-9p\"");
         }
 
         Directory.CreateDirectory(Paths.Directory);
         Share = SandboxShare.Create(Paths.ShareRoot);
+        if (h.SharedFs == "virtio-fs")
+        {
+            _virtioFs = VirtioFsDaemon.Start(h, Share.SharedDirectory, Paths.VirtioFsSocket, Paths.QemuLog);
+        }
+
         _qmpListener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _qmpListener.Bind(new UnixDomainSocketEndPoint(Paths.QmpSocket));
         _qmpListener.Listen(1);
@@ -178,6 +184,11 @@ public sealed class PodVm : IAsyncDisposable
         {
             await Quietly(Qemu.Exited.WaitAsync(ExitGrace)).ConfigureAwait(false);
             await Qemu.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_virtioFs is not null)
+        {
+            await _virtioFs.DisposeAsync().ConfigureAwait(false);
         }
 
         _qmpListener?.Dispose();
