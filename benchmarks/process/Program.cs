@@ -10,6 +10,7 @@ const string Usage = """
       --shim PATH       a containerd shim v2 binary (repeat --shim/--runtime pairs to compare shims in one run)
       --runtime NAME    its runtime name, e.g. io.containerd.runc.v2, io.containerd.ecr.v2
       --label TEXT      column title (default: the binary's file name)
+      --start-only      this shim skips the `ctr run` rounds (e.g. a VM shim without a guest configured)
       -n, --runs N      measured `start` cycles per shim (default 10; one warm-up more)
       --ctr-runs N      measured `ctr run --rm IMG ID /bin/true` per shim (default: --runs; 0 skips)
       --settle-ms MS    idle time before sampling the shim server's memory (default 500)
@@ -17,7 +18,7 @@ const string Usage = """
     With no --shim: /usr/bin/containerd-shim-runc-v2 as io.containerd.runc.v2.
     """;
 
-var shims = new List<(string Binary, string? Runtime, string? Label)>();
+var shims = new List<(string Binary, string? Runtime, string? Label, bool StartOnly)>();
 int runs = 10, settleMs = 500;
 int? ctrRuns = null;
 string? outFile = null;
@@ -26,9 +27,10 @@ for (int i = 0; i < args.Length; i++)
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
     switch (args[i])
     {
-        case "--shim": shims.Add((Path.GetFullPath(Next()), null, null)); break;
+        case "--shim": shims.Add((Path.GetFullPath(Next()), null, null, false)); break;
         case "--runtime" when shims.Count > 0: shims[^1] = shims[^1] with { Runtime = Next() }; break;
         case "--label" when shims.Count > 0: shims[^1] = shims[^1] with { Label = Next() }; break;
+        case "--start-only" when shims.Count > 0: shims[^1] = shims[^1] with { StartOnly = true }; break;
         case "-n" or "--runs": runs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--ctr-runs": ctrRuns = int.Parse(Next(), CultureInfo.InvariantCulture); break;
         case "--settle-ms": settleMs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
@@ -40,7 +42,7 @@ for (int i = 0; i < args.Length; i++)
 
 if (shims.Count == 0)
 {
-    shims.Add(("/usr/bin/containerd-shim-runc-v2", "io.containerd.runc.v2", null));
+    shims.Add(("/usr/bin/containerd-shim-runc-v2", "io.containerd.runc.v2", null, false));
 }
 
 if (shims.FindIndex(s => s.Runtime is null) is var noRuntime and >= 0)
@@ -62,7 +64,7 @@ var options = new PrivateContainerdOptions
 };
 await using PrivateContainerd containerd = await PrivateContainerd.StartAsync(options);
 var columns = shims.Select(s => new Shim(s.Label ?? Path.GetFileName(s.Binary), s.Runtime!, s.Binary,
-    Path.Combine(containerd.BinDirectory, PrivateContainerd.ShimBinaryName(s.Runtime!)))).ToList();
+    Path.Combine(containerd.BinDirectory, PrivateContainerd.ShimBinaryName(s.Runtime!)), s.StartOnly)).ToList();
 Ctr ctr = containerd.Ctr(columns[0].Runtime);
 await BusyboxImage.ImportAsync(ctr);
 string spec = (await ctr.RunAsync("oci", "spec")).EnsureSuccess().Stdout;
@@ -104,7 +106,7 @@ for (int round = 0; round <= runs; round++)
 
 for (int round = 0; round <= (ctrRuns ?? runs) && (ctrRuns ?? runs) > 0; round++)
 {
-    foreach (Shim shim in columns)
+    foreach (Shim shim in columns.Where(c => !c.StartOnly))
     {
         string id = $"br{columns.IndexOf(shim)}-{round}-{Guid.NewGuid().ToString("N")[..6]}";
         CommandResult run = await containerd.Ctr(shim.Runtime).RunRmAsync(BusyboxImage.Name, id, "/bin/true");
@@ -154,8 +156,8 @@ var rows = new List<(string Metric, Func<Shim, string> Value)>
     ("`delete` (median)", s => Ms(starts[s].Select(x => x.DeleteMs))),
     ("`delete` exit status after a start-only cycle", s => starts[s].Count == 0 ? "-"
         : string.Join("; ", starts[s].Select(x => x.DeleteExit == 0 ? "0" : $"{x.DeleteExit} ({x.DeleteError})").Distinct())),
-    ($"`ctr run --rm IMG ID /bin/true` wall (median of {ctrRuns ?? runs})", s => Ms(ctrTimes[s])),
-    ("`ctr run --rm`, min / max (ms)", s => Range(ctrTimes[s])),
+    ($"`ctr run --rm IMG ID /bin/true` wall (median of {ctrRuns ?? runs})", s => s.StartOnly ? "not run" : Ms(ctrTimes[s])),
+    ("`ctr run --rm`, min / max (ms)", s => s.StartOnly ? "not run" : Range(ctrTimes[s])),
     ("problems", s => failures[s].Count == 0 ? "none" : string.Join("; ", failures[s].Distinct().Take(3)).Replace('|', '/')),
 };
 

@@ -39,8 +39,8 @@ internal static class Program
 
         return arguments.Action switch
         {
-            ShimAction.Start => ShimStart.Run(arguments, Directory.GetCurrentDirectory(), Console.Out),
-            ShimAction.Delete => ShimDelete.Run(arguments, Console.OpenStandardOutput(), CleanVm(arguments)),
+            ShimAction.Start => ShimStart.Run(arguments, Directory.GetCurrentDirectory(), ShimStdout.Open()),
+            ShimAction.Delete => ShimDelete.Run(arguments, ShimStdout.Open(), CleanVm(arguments)),
             _ => await ShimServe.RunAsync(arguments, (a, log) => new VmSandbox(a.Id, Environment.GetEnvironmentVariable, log.Write)),
         };
     }

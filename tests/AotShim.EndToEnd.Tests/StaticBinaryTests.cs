@@ -2,12 +2,13 @@ namespace AotShim.EndToEnd.Tests;
 
 public sealed class StaticBinaryTests
 {
-    private const long MaxBytes = 8L * 1024 * 1024;
+    // The VM backend (agent protocol, OCI spec reader, sandbox) brought it to ~10 MB; kata's Go shim is ~50 MB.
+    private const long MaxBytes = 12L * 1024 * 1024;
 
     [Theory]
     [InlineData("x64", "x86-64")]
     [InlineData("arm64", "ARM aarch64")]
-    public void The_published_binary_is_one_small_static_pie(string arch, string machine)
+    public void The_published_binary_is_one_small_static_binary(string arch, string machine)
     {
         string binary = Repo.Binary(arch);
 

@@ -5,7 +5,7 @@ using AotShim.TestShim;
 ShimArguments arguments = ShimArguments.Parse(args);
 return arguments.Action switch
 {
-    ShimAction.Start => ShimStart.Run(arguments, Directory.GetCurrentDirectory(), Console.Out),
-    ShimAction.Delete => ShimDelete.Run(arguments, Console.OpenStandardOutput(), HostSandbox.KillLeftovers),
+    ShimAction.Start => ShimStart.Run(arguments, Directory.GetCurrentDirectory(), ShimStdout.Open()),
+    ShimAction.Delete => ShimDelete.Run(arguments, ShimStdout.Open(), HostSandbox.KillLeftovers),
     _ => await ShimServe.RunAsync(arguments, (_, _) => new HostSandbox()),
 };

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using AotShim.Shim.Config;
+using AotShim.Shim.Hashing;
 
 namespace AotShim.Shim.Annotations;
 
@@ -44,7 +44,9 @@ internal static class AssetHashAnnotations
         }
 
         using FileStream stream = File.OpenRead(path);
-        string actual = Convert.ToHexStringLower(SHA512.HashData(stream));
+        Span<byte> digest = stackalloc byte[Sha512.HashSizeInBytes];
+        Sha512.HashData(stream, digest);
+        string actual = Convert.ToHexStringLower(digest);
         if (!actual.Equals(value.Raw, StringComparison.OrdinalIgnoreCase))
         {
             throw value.Refuse($"{path} has SHA-512 {actual}");

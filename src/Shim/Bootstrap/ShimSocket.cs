@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Text;
+using AotShim.Shim.Hashing;
 
 namespace AotShim.Shim.Bootstrap;
 
@@ -13,7 +13,8 @@ public static class ShimSocket
 
     public static string PathFor(string containerdAddress, string ns, string id, string directory = DefaultDirectory)
     {
-        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{containerdAddress}/{ns}/{id}"));
+        Span<byte> hash = stackalloc byte[Sha256.HashSizeInBytes];
+        Sha256.HashData(Encoding.UTF8.GetBytes($"{containerdAddress}/{ns}/{id}"), hash);
         return Path.Combine(directory, Convert.ToHexStringLower(hash));
     }
 

@@ -51,4 +51,12 @@ public sealed class ShimArgumentsTests
         Assert.Equal("unix://" + path, ShimSocket.Address(path));
         Assert.NotEqual(path, ShimSocket.PathFor("/run/containerd/containerd.sock", "default", "c2"));
     }
+
+    [Fact]
+    public void The_socket_name_is_byte_identical_to_containerds()
+    {
+        // sha256("/run/containerd/containerd.sock/default/c1"), as containerd's shim.SocketAddress computes it.
+        Assert.Equal("/run/containerd/s/d25aa4ef11a84e954e74a5bcff06557d0b6ea8d0c00243896f29826694bbd888",
+            ShimSocket.PathFor("/run/containerd/containerd.sock", "default", "c1"));
+    }
 }

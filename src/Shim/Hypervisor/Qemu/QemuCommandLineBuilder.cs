@@ -1,7 +1,7 @@
-using System.Security.Cryptography;
 using System.Text;
 using AotShim.Kvm;
 using AotShim.Shim.Config;
+using AotShim.Shim.Hashing;
 
 namespace AotShim.Shim.Hypervisor.Qemu;
 
@@ -106,6 +106,10 @@ public static class QemuCommandLineBuilder
         h.SharedFs is "virtio-fs" or "virtio-fs-nydus" || h.EnableVhostUserStore || h.FileMemBackend.Length > 0;
 
     /// <summary>Stable per-sandbox ids (kata uses random ones): 16 hex digits of SHA-256 over the sandbox id and a purpose.</summary>
-    private static string ShortHash(string id, string purpose) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id + "/" + purpose)))[..16];
+    private static string ShortHash(string id, string purpose)
+    {
+        Span<byte> hash = stackalloc byte[Sha256.HashSizeInBytes];
+        Sha256.HashData(Encoding.UTF8.GetBytes(id + "/" + purpose), hash);
+        return Convert.ToHexStringLower(hash[..8]);
+    }
 }
