@@ -41,7 +41,7 @@ internal static class Program
         {
             ShimAction.Start => ShimStart.Run(arguments, Directory.GetCurrentDirectory(), ShimStdout.Open()),
             ShimAction.Delete => ShimDelete.Run(arguments, ShimStdout.Open(), CleanVm(arguments)),
-            _ => await ShimServe.RunAsync(arguments, (a, log) => new VmSandbox(a.Id, Environment.GetEnvironmentVariable, log.Write)),
+            _ => await ShimServe.RunAsync(arguments, (a, log) => new VmSandbox(a.Id, Environment.GetEnvironmentVariable, log)),
         };
     }
 

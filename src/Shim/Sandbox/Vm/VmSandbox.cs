@@ -3,6 +3,7 @@ using AotShim.Shim.Agent;
 using AotShim.Shim.Agent.Protocol;
 using AotShim.Shim.Annotations;
 using AotShim.Shim.Bootstrap;
+using AotShim.Shim.Cli;
 using AotShim.Shim.Config;
 using AotShim.Shim.Storage;
 
@@ -12,8 +13,10 @@ namespace AotShim.Shim.Sandbox.Vm;
 /// The product backend: the pod's containers run in one QEMU VM, booted at the first Create (the sandbox container,
 /// or the only one under ctr) and torn down when the shim shuts down. Later Creates join the running VM.
 /// </summary>
-public sealed class VmSandbox(string sandboxId, Func<string, string?> environment, Action<string, string> log) : ISandbox
+public sealed class VmSandbox(string sandboxId, Func<string, string?> environment, ShimLog shimLog) : ISandbox
 {
+    private readonly Action<string, string> _log = shimLog.Write;
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PodVm? _vm;
 
@@ -39,6 +42,11 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         if (_vm is null)
         {
             Configuration configuration = LoadConfiguration(request, spec);
+            if (configuration.Runtime.EnableDebug)
+            {
+                shimLog.AlsoToSystemLog(new SystemLog(VersionInfo.ProductName));
+            }
+
             trace.Mark("config");
             _vm = await PodVm.BootAsync(sandboxId, configuration, spec.Hostname, trace, ct).ConfigureAwait(false);
         }
@@ -76,9 +84,9 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         {
             await vm.Agent.StartContainerAsync(request.Id, ct).ConfigureAwait(false);
             trace.Mark("start_container");
-            log("info", $"sandbox {sandboxId} container {request.Id} {trace}");
-        }, log);
-        return new VmContainer(vm, request, init, log);
+            _log("info", $"sandbox {sandboxId} container {request.Id} {trace}");
+        }, _log);
+        return new VmContainer(vm, request, init, _log);
     }
 
     /// <summary>Undoes the host side of a Create: the container's bind in the share, then its rootfs mounts.</summary>
@@ -95,13 +103,13 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         LoadedConfiguration loaded = ConfigLoader.Load(path);
         foreach (string warning in loaded.Warnings)
         {
-            log("warning", warning);
+            _log("warning", warning);
         }
 
         AnnotatedConfiguration annotated = SandboxAnnotations.Apply(loaded.Configuration, spec.Annotations);
         foreach (string warning in annotated.Warnings)
         {
-            log("warning", warning);
+            _log("warning", warning);
         }
 
         return annotated.Configuration;
