@@ -85,6 +85,9 @@ public sealed class QemuSandboxVmTests
         // Debian's 6.1 kernel); in the other order all three complete.
         await vm.Qmp.HotplugCpuAsync("vcpu1", ct: Ct);
         Assert.Equal(2, (await vm.Qmp.QueryCpusFastAsync(ct: Ct)).Count);
+
+        // An eject the guest gets before it has handled the insert is lost, so wait until the kernel says it saw the CPU.
+        await WaitForConsoleAsync(vm, "CPU1 has been hot-added", TimeSpan.FromSeconds(60));
         await vm.Qmp.UnplugCpuAsync("vcpu1", TimeSpan.FromSeconds(60), ct: Ct);
         Assert.Single(await vm.Qmp.QueryCpusFastAsync(ct: Ct));
 
@@ -128,5 +131,23 @@ public sealed class QemuSandboxVmTests
 
         Assert.False(Directory.Exists(directory));
         Assert.False(File.Exists($"/proc/{pid}/status") && File.ReadAllText($"/proc/{pid}/cmdline").Contains(directory));
+    }
+
+    private static async Task WaitForConsoleAsync(SandboxVm vm, string text, TimeSpan timeout)
+    {
+        DateTime deadline = DateTime.UtcNow + timeout;
+        while (!(File.Exists(vm.ConsolePath) && (await ReadSharedAsync(vm.ConsolePath)).Contains(text, StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the guest console never said '{text}' within {timeout.TotalSeconds} s");
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    /// <summary>The console capture keeps the file open for writing (and locked against plain opens).</summary>
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return await reader.ReadToEndAsync(Ct);
     }
 }

@@ -94,7 +94,8 @@ internal sealed class SandboxVm : IAsyncDisposable
     private async Task CaptureConsoleAsync()
     {
         await _consoleSocket.ConnectAsync(new UnixDomainSocketEndPoint(Facts.Paths.ConsoleSocket));
-        await using FileStream log = File.Create(ConsolePath);
+        // Shared for reading: tests watch the console while it is captured.
+        await using var log = new FileStream(ConsolePath, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 1);
         await using var stream = new NetworkStream(_consoleSocket, ownsSocket: false);
         try
         {
