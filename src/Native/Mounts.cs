@@ -54,15 +54,25 @@ public static class Mounts
         return found;
     }
 
-    /// <summary>Detaches every mount stacked on <paramref name="path"/>; a path that is not mounted is left alone.</summary>
+    /// <summary>
+    /// Detaches every mount stacked on <paramref name="path"/>; a path that is not mounted is left alone, also when
+    /// another process (a shim still exiting while containerd runs `delete`) unmounts it first.
+    /// </summary>
     public static unsafe void UnmountAll(string path)
     {
+        byte[] bytes = Files.NullTerminated(path);
         while (IsMountPoint(path))
         {
-            byte[] bytes = Files.NullTerminated(path);
             fixed (byte* p = bytes)
             {
-                Syscall.Check(LibC.umount2(p, MntDetach), $"umount2(\"{path}\", MNT_DETACH)");
+                if (LibC.umount2(p, MntDetach) == -1)
+                {
+                    int errno = LibC.errno;
+                    if (errno is not (Errnos.EINVAL or Errnos.ENOENT) || IsMountPoint(path))
+                    {
+                        throw new NativeException($"umount2(\"{path}\", MNT_DETACH)", errno);
+                    }
+                }
             }
         }
     }
