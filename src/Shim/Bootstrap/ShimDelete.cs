@@ -17,6 +17,7 @@ public static class ShimDelete
     public static int Run(ShimArguments arguments, Stream stdout, Action<string>? cleanupSandbox = null)
     {
         string bundle = arguments.Bundle ?? Directory.GetCurrentDirectory();
+        ShimPidFile.WaitUntilGone(bundle, arguments.Id);
         cleanupSandbox?.Invoke(bundle);
         Mounts.UnmountAll(Path.Combine(bundle, "rootfs"));
         if (arguments.Address.Length > 0)

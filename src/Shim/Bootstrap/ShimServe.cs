@@ -12,6 +12,7 @@ public static class ShimServe
     {
         string bundle = Directory.GetCurrentDirectory();
         using ShimLog log = ShimLog.Open(bundle);
+        ShimPidFile.Write(bundle);
         string ttrpcAddress = Environment.GetEnvironmentVariable("TTRPC_ADDRESS")
             ?? throw new InvalidOperationException("TTRPC_ADDRESS is not set: the shim must be started by containerd");
         using var listener = new Socket(new SafeSocketHandle(ShimStart.ListenerFd, ownsHandle: true));
