@@ -1,3 +1,4 @@
+using AotShim.Native;
 using AotShim.Shim.Bootstrap;
 using AotShim.Shim.Cli;
 using AotShim.Shim.Sandbox.Vm;
@@ -39,18 +40,34 @@ internal static class Program
 
         return arguments.Action switch
         {
-            ShimAction.Start => ShimStart.Run(arguments, Directory.GetCurrentDirectory(), ShimStdout.Open()),
+            ShimAction.Start => StartInPrivateMounts(arguments),
             ShimAction.Delete => ShimDelete.Run(arguments, ShimStdout.Open(), CleanVm(arguments)),
             _ => await ShimServe.RunAsync(arguments, (a, log) => new VmSandbox(a.Id, Environment.GetEnvironmentVariable, log)),
         };
     }
 
-    /// <summary>Only the pod's own container owns the VM: deleting a container that joined it leaves the VM alone.</summary>
+    /// <summary>
+    /// The server is spawned from a private mount namespace (this is still the main thread, whose namespace children
+    /// inherit): the pod's rootfs and share mounts stay off the host and vanish with the shim's last process.
+    /// </summary>
+    private static int StartInPrivateMounts(ShimArguments arguments)
+    {
+        MountNamespace.UnshareAsSlave();
+        return ShimStart.Run(arguments, Directory.GetCurrentDirectory(), ShimStdout.Open());
+    }
+
+    /// <summary>
+    /// Only the pod's own container owns the VM: deleting a container that joined it leaves the VM alone. What cannot
+    /// be undone goes to stderr, which containerd logs.
+    /// </summary>
     private static Action<string> CleanVm(ShimArguments arguments) => bundle =>
     {
         if (BundleAnnotations.ShimIdFor(arguments.Id, BundleAnnotations.Read(bundle)) == arguments.Id)
         {
-            VmLeftovers.Clean(arguments.Id);
+            foreach (string problem in VmLeftovers.Clean(arguments.Id))
+            {
+                Console.Error.WriteLine($"sandbox {arguments.Id}: {problem}");
+            }
         }
     };
 }

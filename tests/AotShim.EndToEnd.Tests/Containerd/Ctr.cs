@@ -26,6 +26,9 @@ public sealed record CtrRun(string Image, string Id, IReadOnlyList<string> Comma
     /// <summary>Other `ctr run` flags, placed before the image.</summary>
     public IReadOnlyList<string> ExtraArgs { get; init; } = [];
 
+    /// <summary>A whole OCI spec for `ctr run --config`: then Image and Command are not passed (the spec holds root and process).</summary>
+    public string? SpecFile { get; init; }
+
     /// <summary>Text piped to ctr's stdin, which `ctr run` hands to the task; null: empty stdin.</summary>
     public string? Stdin { get; init; }
 
@@ -127,9 +130,17 @@ public sealed class Ctr
         }
 
         args.AddRange(run.ExtraArgs);
-        args.Add(run.Image);
-        args.Add(run.Id);
-        args.AddRange(run.Command);
+        if (run.SpecFile is not null)
+        {
+            args.AddRange(["--config", run.SpecFile, run.Id]);
+        }
+        else
+        {
+            args.Add(run.Image);
+            args.Add(run.Id);
+            args.AddRange(run.Command);
+        }
+
         onContainer?.Invoke(Namespace, run.Id);
         return run.Tty
             ? RunOnTerminalAsync(args, run.Timeout, cancellationToken)

@@ -10,7 +10,7 @@ public sealed class VmShimTests : ShimLifecycleTests
 {
     private readonly TempDirectory _config = new();
 
-    protected override string Runtime => "io.containerd.ecr.v2";
+    protected override string Runtime => VmBackend.Runtime;
 
     protected override string? ShimBinary => Repo.Binary("x64");
 
@@ -24,30 +24,10 @@ public sealed class VmShimTests : ShimLifecycleTests
     protected override void CheckPrerequisites()
     {
         base.CheckPrerequisites();
-        Assert.True(File.Exists("/usr/bin/qemu-system-x86_64"), "/usr/bin/qemu-system-x86_64 is missing: apt-get install qemu-system-x86 (./build.sh test installs it)");
+        VmBackend.CheckPrerequisites();
     }
 
-    /// <summary>A sandbox's VM, its directories and its QEMU must all be gone.</summary>
-    protected override IEnumerable<string> BackendLeftovers(string id)
-    {
-        foreach (string directory in new[] { $"/run/vc/vm/{id}", $"/run/kata-containers/shared/sandboxes/{id}" })
-        {
-            if (Directory.Exists(directory))
-            {
-                yield return "sandbox directory still exists: " + directory;
-            }
-        }
-
-        foreach (HostProcess qemu in HostProcesses.All().Where(p => !p.IsDead && p.Argv.Contains("sandbox-" + id)))
-        {
-            yield return $"QEMU pid {qemu.Pid} still running: {qemu.CommandLine}";
-        }
-
-        foreach (string mount in HostProcesses.MountsUnder($"/run/kata-containers/shared/sandboxes/{id}"))
-        {
-            yield return "still mounted: " + mount;
-        }
-    }
+    protected override IEnumerable<string> BackendLeftovers(string id) => VmBackend.Leftovers(id);
 
     [Fact]
     public async Task UnameR_PrintsTheGuestKernelsReleaseNotTheHosts()

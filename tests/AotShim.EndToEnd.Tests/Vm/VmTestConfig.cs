@@ -5,8 +5,15 @@ namespace AotShim.EndToEnd.Tests.Vm;
 /// <summary>A kata-style configuration.toml for the test guest under QEMU TCG, written into a test's directory.</summary>
 internal static class VmTestConfig
 {
-    /// <summary>Writes configuration-NAME.toml; <paramref name="agentKeys"/> replaces the [agent.kata] keys (e.g. "dial_timeout = 1").</summary>
-    public static string Write(string directory, string arch, string agentKeys = "dial_timeout = 90", string? name = null, string sharedFs = "shared_fs = \"virtio-9p\"")
+    /// <summary>No network: what tests that need none use.</summary>
+    public const string NoNetwork = "internetworking_model = \"none\"\ndisable_new_netns = true";
+
+    /// <summary>
+    /// Writes configuration-NAME.toml; <paramref name="agentKeys"/> replaces the [agent.kata] keys (e.g. "dial_timeout = 1"),
+    /// <paramref name="runtimeKeys"/> the [runtime] ones; <paramref name="hypervisorKeys"/> are added to [hypervisor.qemu].
+    /// </summary>
+    public static string Write(string directory, string arch, string agentKeys = "dial_timeout = 90", string? name = null, string sharedFs = "shared_fs = \"virtio-9p\"",
+        string hypervisorKeys = "", string runtimeKeys = NoNetwork)
     {
         string guest = Repo.Guest(arch);
         bool arm = arch == "arm64";
@@ -24,13 +31,13 @@ internal static class VmTestConfig
             default_memory = 512
             block_device_driver = "virtio-blk"
             disable_vhost_net = true
+            {hypervisorKeys}
 
             [agent.kata]
             {agentKeys}
 
             [runtime]
-            internetworking_model = "none"
-            disable_new_netns = true
+            {runtimeKeys}
             """);
         return path;
     }

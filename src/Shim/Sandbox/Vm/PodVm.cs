@@ -7,6 +7,8 @@ using AotShim.Shim.Agent.Protocol;
 using AotShim.Shim.Config;
 using AotShim.Shim.Hypervisor;
 using AotShim.Shim.Hypervisor.Qemu;
+using AotShim.Shim.Network;
+using AotShim.Shim.Persist;
 using AotShim.Shim.Storage;
 using AotShim.Vsock;
 
@@ -20,6 +22,7 @@ public sealed class PodVm : IAsyncDisposable
 {
     private const int QmpFd = 3;
     private const int VhostVsockFd = 4;
+    private const int FirstNetworkFd = 5;
     private static readonly TimeSpan DestroyTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan QuitTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan ExitGrace = TimeSpan.FromSeconds(5);
@@ -27,12 +30,15 @@ public sealed class PodVm : IAsyncDisposable
     private Socket? _qmpListener;
     private GuestCid? _guestCid;
     private VirtioFsDaemon? _virtioFs;
+    private PodNetwork? _network;
+    private readonly Action<string, string> _log;
 
-    private PodVm(string id, Configuration configuration)
+    private PodVm(string id, Configuration configuration, Action<string, string> log)
     {
         Id = id;
         Configuration = configuration;
         Paths = new VmPaths(id);
+        _log = log;
     }
 
     public string Id { get; }
@@ -52,12 +58,21 @@ public sealed class PodVm : IAsyncDisposable
     /// <summary>Completes when QEMU has exited, whoever ended it.</summary>
     public Task Exited => Qemu.Exited;
 
-    public static async Task<PodVm> BootAsync(string id, Configuration configuration, string hostname, SandboxTrace trace, CancellationToken ct)
+    /// <summary>What the sandbox holds on the host right now, as `delete` would need it after a crash.</summary>
+    public SandboxState State => new()
     {
-        var vm = new PodVm(id, configuration);
+        SandboxId = Id,
+        QemuPid = Qemu?.Pid ?? 0,
+        VirtioFsPid = _virtioFs?.Pid ?? 0,
+        Network = _network?.State,
+    };
+
+    public static async Task<PodVm> BootAsync(string id, Configuration configuration, PodVmOptions options, SandboxTrace trace, Action<string, string> log, CancellationToken ct)
+    {
+        var vm = new PodVm(id, configuration, log);
         try
         {
-            await vm.BootAsync(hostname, trace, ct).ConfigureAwait(false);
+            await vm.BootAsync(options, trace, ct).ConfigureAwait(false);
             return vm;
         }
         catch
@@ -67,7 +82,7 @@ public sealed class PodVm : IAsyncDisposable
         }
     }
 
-    private async Task BootAsync(string hostname, SandboxTrace trace, CancellationToken ct)
+    private async Task BootAsync(PodVmOptions options, SandboxTrace trace, CancellationToken ct)
     {
         QemuConfig h = Configuration.Hypervisor;
         if (h.SharedFs == "virtio-fs-nydus")
@@ -76,10 +91,20 @@ public sealed class PodVm : IAsyncDisposable
         }
 
         Directory.CreateDirectory(Paths.Directory);
+        SandboxStore.Write(State);
         Share = SandboxShare.Create(Paths.ShareRoot);
         if (h.SharedFs == "virtio-fs")
         {
             _virtioFs = VirtioFsDaemon.Start(h, Share.SharedDirectory, Paths.VirtioFsSocket, Paths.QemuLog);
+            SandboxStore.Write(State);
+        }
+
+        HostFacts host = HostFactsProbe.Detect() with { Architecture = GuestArchitecture(h) };
+        uint bootVcpus = (uint)Math.Max(1, h.DefaultVcpus);
+        if (ConnectsNetwork(options.NetnsPath) is string netns)
+        {
+            _network = PodNetwork.Attach(netns, Configuration.Runtime.InternetworkingModel, (int)bootVcpus, host.VhostNetAvailable && !h.DisableVhostNet);
+            SandboxStore.Write(State);
         }
 
         _qmpListener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -88,24 +113,27 @@ public sealed class PodVm : IAsyncDisposable
         (AgentChannel channel, AgentEndpoint endpoint) = ChooseAgentChannel();
         trace.Mark("dirs");
 
-        var facts = new SandboxFacts
-        {
-            Id = Id,
-            Uuid = Guid.NewGuid(),
-            Host = HostFactsProbe.Detect() with { Architecture = GuestArchitecture(h) },
-            BootVcpus = (uint)Math.Max(1, h.DefaultVcpus),
-            Agent = channel,
-            Qmp = new QmpEndpoint(null, QmpFd),
-            ImageSizeBytes = h.Image.Length > 0 ? new FileInfo(h.Image).Length : 0,
-        };
-        QemuCommandLine line = QemuCommandLineBuilder.Build(Configuration, facts);
         List<FdMapping> fds = [new FdMapping(_qmpListener.SafeHandle, QmpFd)];
         if (_guestCid is not null)
         {
             fds.Add(new FdMapping(_guestCid.Device, VhostVsockFd));
         }
 
+        var facts = new SandboxFacts
+        {
+            Id = Id,
+            Uuid = Guid.NewGuid(),
+            Host = host,
+            BootVcpus = bootVcpus,
+            Agent = channel,
+            Qmp = new QmpEndpoint(null, QmpFd),
+            ImageSizeBytes = h.Image.Length > 0 ? new FileInfo(h.Image).Length : 0,
+            Networks = _network?.MapForQemu(fds, FirstNetworkFd) ?? [],
+        };
+        QemuCommandLine line = QemuCommandLineBuilder.Build(Configuration, facts);
         Qemu = QemuLauncher.Start(new QemuLaunchSpec(line.Binary, line.Arguments, fds, Paths.QemuLog));
+        _network?.ReleaseQueues();
+        SandboxStore.Write(State);
         trace.Mark("qemu_exec");
 
         Task<QmpClient> connecting = QmpClient.ConnectAsync(Paths.QmpSocket, ct: ct).AsTask();
@@ -116,8 +144,36 @@ public sealed class PodVm : IAsyncDisposable
         Agent = await AgentDialer.DialAsync(endpoint, TimeSpan.FromSeconds(Configuration.Agent.DialTimeout), Qemu.Exited, ct).ConfigureAwait(false);
         trace.Mark("agent_ready");
 
-        await Agent.CreateSandboxAsync(CreateSandboxRequest(hostname), ct).ConfigureAwait(false);
+        if (_network is not null)
+        {
+            await ConfigureGuestNetworkAsync(_network, ct).ConfigureAwait(false);
+            trace.Mark("network");
+        }
+
+        await Agent.CreateSandboxAsync(CreateSandboxRequest(options.Hostname), ct).ConfigureAwait(false);
         trace.Mark("create_sandbox");
+    }
+
+    /// <summary>A namespace CNI prepared is connected unless the configuration turns networking off.</summary>
+    private string? ConnectsNetwork(string? netnsPath) =>
+        string.IsNullOrEmpty(netnsPath) || Configuration.Runtime.DisableNewNetns || Configuration.Runtime.InternetworkingModel == InterworkingModels.None
+            ? null
+            : netnsPath;
+
+    /// <summary>kata's order: every interface, then the routes over them, then static neighbours.</summary>
+    private async Task ConfigureGuestNetworkAsync(PodNetwork network, CancellationToken ct)
+    {
+        foreach (PodEndpoint endpoint in network.Endpoints)
+        {
+            await Agent.UpdateInterfaceAsync(AgentNetwork.InterfaceOf(endpoint), ct).ConfigureAwait(false);
+        }
+
+        await Agent.UpdateRoutesAsync(AgentNetwork.RoutesOf(network.Endpoints), ct).ConfigureAwait(false);
+        ARPNeighbors neighbours = AgentNetwork.NeighboursOf(network.Endpoints);
+        if (neighbours.ARPNeighbors_.Count > 0)
+        {
+            await Agent.AddArpNeighborsAsync(neighbours, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The guest's architecture follows the machine type: under TCG an arm64 virt guest runs on an x86_64 host too.</summary>
@@ -193,11 +249,18 @@ public sealed class PodVm : IAsyncDisposable
 
         _qmpListener?.Dispose();
         _guestCid?.Dispose();
+        foreach (string problem in _network?.Detach() ?? [])
+        {
+            _log("warning", $"sandbox {Id}: network teardown: {problem}");
+        }
+
         SandboxShare.Remove(Paths.ShareRoot);
         if (Directory.Exists(Paths.Directory))
         {
             Directory.Delete(Paths.Directory, recursive: true);
         }
+
+        SandboxStore.Remove(Id);
     }
 
     /// <summary>Teardown goes on whatever a step says: the VM may already be gone.</summary>

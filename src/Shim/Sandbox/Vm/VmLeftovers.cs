@@ -1,5 +1,7 @@
 using AotShim.Native;
 using AotShim.Shim.Hypervisor;
+using AotShim.Shim.Network;
+using AotShim.Shim.Persist;
 using AotShim.Shim.Storage;
 
 namespace AotShim.Shim.Sandbox.Vm;
@@ -12,15 +14,17 @@ public static class VmLeftovers
 {
     private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
 
-    public static void Clean(string sandboxId)
+    /// <summary>Returns what could not be undone, for the log; what remains is then outside the sandbox's reach.</summary>
+    public static IReadOnlyList<string> Clean(string sandboxId)
     {
         var paths = new VmPaths(sandboxId);
-        if (ReadPid(paths.PidFile) is int pid && IsSandboxQemu(pid, sandboxId))
-        {
-            Signals.Send(pid, Signals.SIGKILL);
-            WaitGone(pid);
-        }
+        SandboxState? state = SandboxStore.Read(sandboxId);
+        int qemu = state?.QemuPid > 0 ? state.QemuPid : ReadPid(paths.PidFile) ?? 0;
+        KillIfOurs(qemu, "sandbox-" + sandboxId);
 
+        // virtiofsd holds the shim's private mount namespace open as long as QEMU does.
+        KillIfOurs(state?.VirtioFsPid ?? 0, "source=" + paths.SharedDirectory);
+        IReadOnlyList<string> problems = state?.Network is NetworkState network ? NetworkCleanup.Undo(network) : [];
         SandboxShare.Remove(paths.ShareRoot);
         try
         {
@@ -30,18 +34,29 @@ public static class VmLeftovers
         {
             // Already gone, or removed under us by a shim still exiting.
         }
+
+        SandboxStore.Remove(sandboxId);
+        return problems;
+    }
+
+    private static void KillIfOurs(int pid, string argument)
+    {
+        if (pid > 0 && HasArgument(pid, argument))
+        {
+            Signals.Send(pid, Signals.SIGKILL);
+            WaitGone(pid);
+        }
     }
 
     private static int? ReadPid(string pidFile) =>
         File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid) ? pid : null;
 
-    /// <summary>Guards against a recycled pid: QEMU's argv carries -name sandbox-ID.</summary>
-    private static bool IsSandboxQemu(int pid, string sandboxId)
+    /// <summary>Guards against a recycled pid: QEMU's argv carries -name sandbox-ID, virtiofsd's -o source=SHARE.</summary>
+    private static bool HasArgument(int pid, string argument)
     {
         try
         {
-            string[] argv = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
-            return argv.Contains("sandbox-" + sandboxId);
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0').Contains(argument);
         }
         catch (IOException)
         {

@@ -48,7 +48,7 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
             }
 
             trace.Mark("config");
-            _vm = await PodVm.BootAsync(sandboxId, configuration, spec.Hostname, trace, ct).ConfigureAwait(false);
+            _vm = await PodVm.BootAsync(sandboxId, configuration, new PodVmOptions(spec.Hostname, NetnsPath(spec)), trace, _log, ct).ConfigureAwait(false);
         }
         else if (_vm.Exited.IsCompleted)
         {
@@ -115,12 +115,18 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         return annotated.Configuration;
     }
 
+    /// <summary>The network namespace CNI made for the pod, if the spec joins one.</summary>
+    private static string? NetnsPath(Spec spec) =>
+        spec.Linux?.Namespaces.FirstOrDefault(n => n.Type == "network" && n.Path.Length > 0)?.Path;
+
     /// <summary>
     /// The guest has its own namespaces: host paths in the spec mean nothing there, and the container shares the VM's
     /// network (the pod's interfaces are moved into the guest), so the network namespace is dropped, as kata does.
+    /// The OCI hooks are the host's and ran there; the guest runs those under guest_hook_path.
     /// </summary>
     private static void ForGuest(Spec spec)
     {
+        spec.Hooks = null;
         if (spec.Linux is null)
         {
             return;

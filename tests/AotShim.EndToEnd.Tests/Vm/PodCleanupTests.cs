@@ -1,0 +1,105 @@
+using AotShim.EndToEnd.Tests.Containerd;
+
+namespace AotShim.EndToEnd.Tests.Vm;
+
+/// <summary>Whatever ends a pod (a SIGKILLed shim, or twenty pods one after another), the host is left as it was found.</summary>
+public sealed class PodCleanupTests : VmContainerdTests
+{
+    [Fact]
+    public async Task KilledShimMidRun_ThenDelete_LeavesNoQemuTapFilterMountCgroupOrDirectory()
+    {
+        await using CniNetwork cni = await CniNetwork.CreateAsync();
+        string config = VmTestConfig.Write(Config.Path, "x64", name: "killed", runtimeKeys: "internetworking_model = \"tcfilter\"\nsandbox_cgroup_only = true");
+        string id = NewId("shimkill");
+        await using CtrEvents events = await Ctr.StartEventsAsync();
+        (await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sleep", "1000"])
+        {
+            Detach = true,
+            RuntimeConfigPath = config,
+            ExtraArgs = ["--with-ns", "network:" + cni.PodNetnsPath],
+        }, TestContext.Current.CancellationToken)).EnsureSuccess();
+        CtrTask task = await Ctr.WaitForStatusAsync(id, "RUNNING");
+        Assert.Contains("tap0_kata", await cni.InPodAsync("ip", "link", "show"));
+        Assert.NotEmpty(SandboxCgroups(id));
+        IReadOnlyList<HostProcess> shims = ShimsOf(id);
+        Assert.NotEmpty(shims);
+
+        foreach (HostProcess shim in shims)
+        {
+            HostProcesses.Signal(shim.Pid, HostProcesses.SIGKILL);
+        }
+
+        Assert.True(await HostProcesses.WaitGoneAsync(shims.Select(s => s.Pid), TimeSpan.FromSeconds(10)), "shim survived SIGKILL");
+        await events.WaitForAsync("/tasks/exit", id);
+        CommandResult delete = await Ctr.TaskDeleteAsync(id);
+        Assert.True(delete.Succeeded || delete.Stderr.Contains("not found", StringComparison.Ordinal), delete.ToString());
+        (await Ctr.ContainerRmAsync(id)).EnsureSuccess();
+
+        await AssertNothingLeftAsync(id, task.Pid);
+        Assert.DoesNotContain("_kata", await cni.InPodAsync("ip", "link", "show"));
+        Assert.DoesNotContain("ingress", await cni.InPodAsync("tc", "qdisc", "show", "dev", "eth0"));
+        Assert.Empty(SandboxCgroups(id));
+        Assert.Empty(Containerd.Mounts());
+    }
+
+    [Fact]
+    public async Task TwentyPodsInSequence_LeaveZeroMountsTapsFdsAndProcesses()
+    {
+        await using CniNetwork cni = await CniNetwork.CreateAsync();
+        string config = VmTestConfig.Write(Config.Path, "x64", name: "twenty", runtimeKeys: "internetworking_model = \"tcfilter\"");
+        var ids = new List<string>();
+        await RunPodAsync(cni, config, ids);
+        Footprint before = await Footprint.TakeAsync(cni, Containerd, ids);
+
+        for (int i = 0; i < 20; i++)
+        {
+            await RunPodAsync(cni, config, ids);
+        }
+
+        Footprint after = await Footprint.TakeAsync(cni, Containerd, ids);
+        Assert.Equal(before.Mounts, after.Mounts);
+        Assert.Equal(before.PodLinks, after.PodLinks);
+        Assert.Equal(before.PodQdiscs, after.PodQdiscs);
+        Assert.True(after.ContainerdFds <= before.ContainerdFds, $"containerd's fds grew from {before.ContainerdFds} to {after.ContainerdFds}");
+        Assert.Empty(after.PodProcesses);
+        foreach (string id in ids)
+        {
+            Assert.Empty(VmBackend.Leftovers(id));
+        }
+    }
+
+    private async Task RunPodAsync(CniNetwork cni, string config, List<string> ids)
+    {
+        string id = NewId("seq");
+        ids.Add(id);
+        CommandResult run = await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sh", "-c", "ip -o -4 addr show dev eth0"])
+        {
+            Remove = true,
+            RuntimeConfigPath = config,
+            ExtraArgs = ["--with-ns", "network:" + cni.PodNetnsPath],
+        }, TestContext.Current.CancellationToken);
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.Contains(cni.PodAddress, run.Stdout);
+        await AssertNothingLeftAsync(id);
+    }
+
+    /// <summary>Cgroup directories named for the sandbox under any hierarchy.</summary>
+    private static IReadOnlyList<string> SandboxCgroups(string id) =>
+        Directory.EnumerateDirectories("/sys/fs/cgroup")
+            .SelectMany(hierarchy => Directory.EnumerateDirectories(hierarchy, "*" + id + "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true }))
+            .ToList();
+
+    /// <summary>What a leaking pod would add to: host mounts, the pod namespace's links and qdiscs, containerd's fds, pod processes.</summary>
+    private sealed record Footprint(int Mounts, string PodLinks, string PodQdiscs, int ContainerdFds, IReadOnlyList<string> PodProcesses)
+    {
+        public static async Task<Footprint> TakeAsync(CniNetwork cni, PrivateContainerd containerd, IReadOnlyList<string> ids) => new(
+            File.ReadAllLines("/proc/self/mountinfo").Length,
+            await cni.InPodAsync("ip", "-o", "link", "show"),
+            await cni.InPodAsync("tc", "qdisc", "show"),
+            Directory.GetFiles($"/proc/{containerd.Pid}/fd").Length,
+            HostProcesses.All()
+                .Where(p => !p.IsDead && p.Pid != containerd.Pid && (p.References(containerd.Directory) || ids.Any(id => p.Argv.Contains("sandbox-" + id))))
+                .Select(p => $"{p.Pid} {p.CommandLine}")
+                .ToList());
+    }
+}

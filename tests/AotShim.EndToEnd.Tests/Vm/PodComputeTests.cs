@@ -1,0 +1,68 @@
+using AotShim.EndToEnd.Tests.Containerd;
+
+namespace AotShim.EndToEnd.Tests.Vm;
+
+/// <summary>
+/// A container's CPU quota and memory limit grow its pod's VM: by hotplug after boot, or, with
+/// static_sandbox_resource_mgmt, by sizing the VM at boot from the sandbox annotations.
+/// </summary>
+public sealed class PodComputeTests : VmContainerdTests
+{
+    private const string Room = "default_maxvcpus = 4\ndefault_maxmemory = 2048\nmemory_slots = 4";
+    private const string Probe = "nproc; sed -n 's/^MemTotal: *\\([0-9]*\\) kB/\\1/p' /proc/meminfo";
+
+    [Fact]
+    public async Task QuotaAndLimit_HotplugTwoVcpusAndTheMemory()
+    {
+        string id = NewId("hotplug");
+        string config = VmTestConfig.Write(Config.Path, "x64", name: "hotplug", hypervisorKeys: Room);
+
+        CommandResult run = await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sh", "-c", Probe])
+        {
+            Remove = true,
+            RuntimeConfigPath = config,
+            ExtraArgs = ["--cpu-quota", "200000", "--cpu-period", "100000", "--memory-limit", (256L << 20).ToString()],
+        }, TestContext.Current.CancellationToken);
+
+        Assert.True(run.Succeeded, run.ToString());
+        (int cpus, long memoryKiB) = Parse(run.Stdout);
+        Assert.Equal(3, cpus);
+        Assert.True(memoryKiB > 512 * 1024, $"MemTotal {memoryKiB} kB: the 256 MiB did not arrive on top of the 512 MiB boot memory");
+        Assert.Contains("hotplugged", Containerd.ReadLog());
+        await AssertNothingLeftAsync(id);
+    }
+
+    [Fact]
+    public async Task StaticMode_SizesTheVmAtBootFromTheSandboxAnnotations()
+    {
+        string id = NewId("static");
+        string config = VmTestConfig.Write(Config.Path, "x64", name: "static", hypervisorKeys: Room, runtimeKeys: VmTestConfig.NoNetwork + "\nstatic_sandbox_resource_mgmt = true");
+        (await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sleep", "1000"])
+        {
+            Detach = true,
+            RuntimeConfigPath = config,
+            ExtraArgs =
+            [
+                "--annotation", "io.kubernetes.cri.sandbox-cpu-quota=200000",
+                "--annotation", "io.kubernetes.cri.sandbox-cpu-period=100000",
+                "--annotation", $"io.kubernetes.cri.sandbox-memory={256L << 20}",
+            ],
+        }, TestContext.Current.CancellationToken)).EnsureSuccess();
+        await Ctr.WaitForStatusAsync(id, "RUNNING");
+
+        HostProcess qemu = Assert.Single(HostProcesses.All(), p => !p.IsDead && p.Argv.Contains("sandbox-" + id));
+        Assert.StartsWith("3,", qemu.Argv[qemu.Argv.ToList().IndexOf("-smp") + 1]);
+        Assert.StartsWith("768M,", qemu.Argv[qemu.Argv.ToList().IndexOf("-m") + 1]);
+        CommandResult probe = await Ctr.ExecAsync(id, "probe", "/bin/sh", "-c", Probe);
+        Assert.True(probe.Succeeded, probe.ToString());
+        Assert.Equal(3, Parse(probe.Stdout).Cpus);
+        Assert.DoesNotContain("hotplugged", Containerd.ReadLog());
+        await KillAndRemoveAsync(id);
+    }
+
+    private static (int Cpus, long MemoryKiB) Parse(string output)
+    {
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return (int.Parse(lines[0]), long.Parse(lines[1]));
+    }
+}

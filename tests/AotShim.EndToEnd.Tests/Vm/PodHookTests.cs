@@ -1,0 +1,87 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using AotShim.EndToEnd.Tests.Containerd;
+
+namespace AotShim.EndToEnd.Tests.Vm;
+
+/// <summary>OCI hooks of a VM pod run on the host, in order, with the container's state on stdin; a failing prestart fails Create.</summary>
+public sealed class PodHookTests : VmContainerdTests
+{
+    [Fact]
+    public async Task Hooks_RunInOrderWithTheStateOnStdin()
+    {
+        string id = NewId("hooks");
+        string log = Path.Combine(Config.Path, "hooks.log");
+        string hook = WriteScript("hook.sh", $"#!/bin/sh\nprintf '%s %s\\n' \"$1\" \"$(cat)\" >> {log}\n");
+        string spec = await WriteSpecAsync(id, ["/bin/busybox", "echo", "started"], new JsonObject
+        {
+            ["prestart"] = Hooks(hook, "prestart"),
+            ["createRuntime"] = Hooks(hook, "createRuntime"),
+            ["poststart"] = Hooks(hook, "poststart"),
+            ["poststop"] = Hooks(hook, "poststop"),
+        });
+
+        CommandResult run = await Ctr.RunContainerAsync(new CtrRun("", id, []) { Remove = true, SpecFile = spec }, TestContext.Current.CancellationToken);
+
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.Equal("started\n", run.Stdout);
+        await AssertNothingLeftAsync(id);
+        string[] lines = File.ReadAllLines(log);
+        Assert.Equal(["prestart", "createRuntime", "poststart", "poststop"], lines.Select(l => l[..l.IndexOf(' ')]));
+        string[] statuses = ["creating", "creating", "running", "stopped"];
+        for (int i = 0; i < lines.Length; i++)
+        {
+            using JsonDocument state = JsonDocument.Parse(lines[i][(lines[i].IndexOf(' ') + 1)..]);
+            Assert.Equal(id, state.RootElement.GetProperty("id").GetString());
+            Assert.Equal(Containerd.TaskDirectory(id), state.RootElement.GetProperty("bundle").GetString());
+            Assert.Equal(statuses[i], state.RootElement.GetProperty("status").GetString());
+            Assert.True(state.RootElement.GetProperty("pid").GetInt32() > 0, lines[i]);
+        }
+    }
+
+    [Fact]
+    public async Task AFailingPrestartHook_FailsCreateWithItsStderrAndLeavesNothing()
+    {
+        string id = NewId("hookfail");
+        string hook = WriteScript("refuse.sh", "#!/bin/sh\ncat > /dev/null\necho 'prestart refuses this pod' >&2\nexit 3\n");
+        string spec = await WriteSpecAsync(id, ["/bin/busybox", "true"], new JsonObject { ["prestart"] = Hooks(hook, "prestart") });
+
+        CommandResult run = await Ctr.RunContainerAsync(new CtrRun("", id, []) { Remove = true, SpecFile = spec }, TestContext.Current.CancellationToken);
+
+        Assert.False(run.Succeeded, run.ToString());
+        Assert.Contains("prestart refuses this pod", run.Stderr);
+        await Ctr.TaskDeleteAsync(id);
+        (await Ctr.ContainerRmAsync(id)).EnsureSuccess();
+        await AssertNothingLeftAsync(id);
+    }
+
+    private static JsonArray Hooks(string path, string stage) => [new JsonObject { ["path"] = path, ["args"] = new JsonArray(path, stage), ["timeout"] = 30 }];
+
+    private string WriteScript(string name, string text)
+    {
+        string path = Path.Combine(Config.Path, name);
+        File.WriteAllText(path, text);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    /// <summary>ctr's default spec with a busybox rootfs directory, the command and the hooks: `ctr run --config` takes it whole.</summary>
+    private async Task<string> WriteSpecAsync(string id, string[] args, JsonObject hooks)
+    {
+        string rootfs = Path.Combine(Config.Path, id + "-rootfs");
+        foreach (string directory in new[] { "bin", "proc", "sys", "dev", "tmp", "etc" })
+        {
+            Directory.CreateDirectory(Path.Combine(rootfs, directory));
+        }
+
+        File.Copy(BusyboxImage.Busybox, Path.Combine(rootfs, "bin", "busybox"));
+        JsonNode spec = JsonNode.Parse((await Ctr.RunAsync("oci", "spec")).EnsureSuccess().Stdout)!;
+        spec["root"] = new JsonObject { ["path"] = rootfs };
+        spec["process"]!["args"] = new JsonArray([.. args.Select(a => JsonValue.Create(a))]);
+        spec["process"]!["terminal"] = false;
+        spec["hooks"] = hooks;
+        string path = Path.Combine(Config.Path, id + ".json");
+        File.WriteAllText(path, spec.ToJsonString());
+        return path;
+    }
+}
