@@ -18,5 +18,9 @@ public static class Errnos
     public const int ENOTDIR = 20;
     public const int EINVAL = 22;
     public const int ENOTTY = 25;
+    public const int ERANGE = 34;
     public const int ENOSYS = 38;
+    public const int EOPNOTSUPP = 95;
+    public const int EADDRNOTAVAIL = 99;
+    public const int ENETUNREACH = 101;
 }

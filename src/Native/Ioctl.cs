@@ -82,6 +82,35 @@ public static class Ioctl
         }
     }
 
+    /// <summary>An ioctl whose argument points at a struct the kernel reads and may fill in (struct ifreq, ...).</summary>
+    public static unsafe void Exchange<T>(System.Runtime.InteropServices.SafeHandle fd, uint request, ref T argument, string name)
+        where T : unmanaged
+    {
+        bool added = false;
+        try
+        {
+            fd.DangerousAddRef(ref added);
+            int result;
+            fixed (T* p = &argument)
+            {
+                do
+                {
+                    result = LibC.ioctl((int)fd.DangerousGetHandle(), unchecked((int)request), p);
+                }
+                while (Syscall.Interrupted(result));
+            }
+
+            Syscall.Check(result, $"ioctl({name})");
+        }
+        finally
+        {
+            if (added)
+            {
+                fd.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>_IOW(type, nr, size): the caller passes size bytes to the kernel (asm-generic encoding, x86_64 and arm64).</summary>
     public static uint Iow(uint type, uint number, uint size) => (1u << 30) | (size << 16) | (type << 8) | number;
 

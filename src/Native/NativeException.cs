@@ -21,6 +21,7 @@ public sealed class NativeException : IOException
     {
         Errnos.EPERM => "EPERM",
         Errnos.ENOENT => "ENOENT",
+        Errnos.ESRCH => "ESRCH",
         Errnos.EINTR => "EINTR",
         Errnos.EIO => "EIO",
         Errnos.EBADF => "EBADF",
@@ -33,7 +34,11 @@ public sealed class NativeException : IOException
         Errnos.ENOTDIR => "ENOTDIR",
         Errnos.EINVAL => "EINVAL",
         Errnos.ENOTTY => "ENOTTY",
+        Errnos.ERANGE => "ERANGE",
         Errnos.ENOSYS => "ENOSYS",
+        Errnos.EOPNOTSUPP => "EOPNOTSUPP",
+        Errnos.EADDRNOTAVAIL => "EADDRNOTAVAIL",
+        Errnos.ENETUNREACH => "ENETUNREACH",
         _ => "errno " + errno,
     };
 }
