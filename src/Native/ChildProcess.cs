@@ -29,6 +29,9 @@ public sealed partial class ChildProcess : IDisposable
 
     public int Pid { get; }
 
+    /// <summary>The pidfd: it polls readable once the child has exited.</summary>
+    internal FileDescriptor Pidfd => _pidfd;
+
     /// <summary>Completes once the child is reaped: its exit code, or 128 + the signal that killed it.</summary>
     public Task<int> Exited => _exited.Task;
 

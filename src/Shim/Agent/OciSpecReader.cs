@@ -149,9 +149,9 @@ public static class OciSpecReader
         return mount;
     }
 
-    private static Hooks ReadHooks(ref OciJsonCursor json)
+    private static Protocol.Hooks ReadHooks(ref OciJsonCursor json)
     {
-        var hooks = new Hooks();
+        var hooks = new Protocol.Hooks();
         while (json.NextProperty())
         {
             if (json.Property("prestart")) json.Objects(hooks.Prestart, ReadHook);

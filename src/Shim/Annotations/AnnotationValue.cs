@@ -47,6 +47,10 @@ public readonly record struct AnnotationValue(string Annotation, string Raw)
         return File.Exists(Raw) || Directory.Exists(Raw) ? Raw : throw Refuse("the path does not exist");
     }
 
+    /// <summary>An absolute path inside the guest: nothing on the host to check beyond its form.</summary>
+    public string GuestPath() =>
+        Path.IsPathFullyQualified(Raw) ? Raw : throw Refuse("must be an absolute path in the guest");
+
     /// <summary>A JSON array of strings, kata's encoding of list-valued annotations.</summary>
     public IReadOnlyList<string> JsonStringArray()
     {

@@ -32,7 +32,8 @@ internal static class HypervisorAnnotations
         Set("file_mem_backend", (h, v) => h with { FileMemBackend = v.AllowedPath("valid_file_mem_backends", h.ValidFileMemBackends) }),
         Set("firmware", (h, v) => h with { Firmware = v.AllowedPath("valid_firmware_paths", h.ValidFirmwarePaths) }),
         Set("firmware_volume", (h, v) => h with { FirmwareVolume = v.AllowedPath("valid_firmware_paths", h.ValidFirmwarePaths) }),
-        Set("guest_hook_path", (h, v) => h with { GuestHookPath = v.Raw }),
+        // As kata: an empty value keeps the configured path.
+        Set("guest_hook_path", (h, v) => v.Raw.Length == 0 ? h : h with { GuestHookPath = v.GuestPath() }),
         Set("hotplug_vfio_on_root_bus", (h, v) => h with { HotplugVfioOnRootBus = v.Bool() }),
         Set("image", (h, v) => h with { Image = v.AllowedPath("valid_image_paths", h.ValidImagePaths), Initrd = "" }),
         Set("initrd", (h, v) => h with { Initrd = v.AllowedPath("valid_initrd_paths", h.ValidInitrdPaths), Image = "" }),

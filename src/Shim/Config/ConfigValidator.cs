@@ -66,6 +66,11 @@ public static class ConfigValidator
             problems.Add(new(Qemu, "image", "neither image nor initrd is set; configure the guest root filesystem"));
         }
 
+        if (h.GuestHookPath.Length > 0 && !Path.IsPathFullyQualified(h.GuestHookPath))
+        {
+            problems.Add(new(Qemu, "guest_hook_path", $"guest_hook_path = \"{h.GuestHookPath}\" is not an absolute path in the guest"));
+        }
+
         for (int i = 0; i < h.EnableAnnotations.Count; i++)
         {
             if (!IsRegex(h.EnableAnnotations[i], out string? error))

@@ -4,6 +4,7 @@ using AotShim.Shim.Agent;
 using AotShim.Shim.Agent.Protocol;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
+using OciHooks = AotShim.Shim.Agent.Protocol.Hooks;
 
 namespace AotShim.Shim.Tests.Agent;
 
@@ -404,7 +405,7 @@ public sealed class OciSpecReaderTests
                 },
                 new Mount { Destination = "/dev/termination-log", Source = "/var/lib/kubelet/pods/uid/termination-log" },
             },
-            Hooks = new Hooks
+            Hooks = new OciHooks
             {
                 Prestart = { new Hook { Path = "/usr/bin/nvidia-ctk", Args = { "nvidia-ctk", "hook" }, Env = { "DEBUG=1" }, Timeout = 30 } },
                 CreateRuntime = { new Hook { Path = "/bin/true" } },

@@ -120,6 +120,18 @@ public sealed class AnnotationOverrideTests
     }
 
     [Fact]
+    public void An_empty_guest_hook_path_annotation_keeps_the_configured_path_as_kata_does()
+    {
+        using var dir = AllowedDirectory();
+        Configuration configuration = AnnotationTestConfig.AllEnabled(dir.Path);
+        configuration = configuration with { Hypervisor = configuration.Hypervisor with { GuestHookPath = "/usr/share/oci/hooks" } };
+
+        var result = SandboxAnnotations.Apply(configuration, Annotate("hypervisor.guest_hook_path", ""));
+
+        Assert.Equal("/usr/share/oci/hooks", result.Configuration.Hypervisor.GuestHookPath);
+    }
+
+    [Fact]
     public void Kernel_modules_split_on_semicolons_and_drop_empty_entries()
     {
         using var dir = AllowedDirectory();

@@ -28,6 +28,7 @@ public sealed class AnnotationRefusalTests
         { "hypervisor.virtio_fs_extra_args", "[1]", "must be a string" },
         { "hypervisor.virtio_fs_extra_args", "{\"a\":1}", "expected a JSON array" },
         { "hypervisor.use_vsock", "false", "always reached over vsock" },
+        { "hypervisor.guest_hook_path", "usr/share/oci/hooks", "must be an absolute path in the guest" },
         { "hypervisor.asset_hash_type", "md5", "expected one of \"sha512\"" },
         { "hypervisor.kernel_hash", "abc", "128 hex digits" },
         { "agent.container_pipe_size", "-5", "expected an unsigned 32-bit integer" },

@@ -23,6 +23,7 @@ public sealed class ConfigValidationTests
         { "enable_annotations = [\"(unclosed\"]", "enable_annotations", "not a valid regular expression" },
         { "valid_hypervisor_paths = [\"/usr/bin/[qemu\"]", "valid_hypervisor_paths", "not a valid glob pattern" },
         { "valid_entropy_sources = [\"/dev/\\\\\"]", "valid_entropy_sources", "not a valid glob pattern" },
+        { "guest_hook_path = \"usr/share/oci/hooks\"", "guest_hook_path", "not an absolute path in the guest" },
     };
 
     [Theory]
