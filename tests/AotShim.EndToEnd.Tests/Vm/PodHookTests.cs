@@ -5,6 +5,7 @@ using AotShim.EndToEnd.Tests.Containerd;
 namespace AotShim.EndToEnd.Tests.Vm;
 
 /// <summary>OCI hooks of a VM pod run on the host, in order, with the container's state on stdin; a failing prestart fails Create.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PodHookTests : VmContainerdTests
 {
     [Fact]
@@ -35,7 +36,7 @@ public sealed class PodHookTests : VmContainerdTests
             Assert.Equal(id, state.RootElement.GetProperty("id").GetString());
             Assert.Equal(Containerd.TaskDirectory(id), state.RootElement.GetProperty("bundle").GetString());
             Assert.Equal(statuses[i], state.RootElement.GetProperty("status").GetString());
-            Assert.True(state.RootElement.GetProperty("pid").GetInt32() > 0, lines[i]);
+            Assert.True(statuses[i] == "stopped" || state.RootElement.GetProperty("pid").GetInt32() > 0, lines[i]);
         }
     }
 

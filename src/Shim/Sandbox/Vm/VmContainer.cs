@@ -5,7 +5,7 @@ using Google.Protobuf.WellKnownTypes;
 namespace AotShim.Shim.Sandbox.Vm;
 
 /// <summary>A container in the pod's VM: its rootfs is shared into the guest and the agent runs its processes.</summary>
-internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess init, Action<string, string> log) : IContainer
+internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess init, ContainerHooks hooks, Action<string, string> log) : IContainer
 {
     public string Id => request.Id;
 
@@ -33,7 +33,7 @@ internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess i
     public ValueTask<Any> StatsAsync(CancellationToken cancellationToken) =>
         throw new NotSupportedException($"stats of {Id}: the guest's cgroup statistics are not converted to containerd metrics yet");
 
-    /// <summary>The agent forgets the container (unless the VM is gone), then its rootfs leaves the share and the bundle.</summary>
+    /// <summary>The agent forgets the container (unless the VM is gone), its rootfs leaves the share and the bundle, then poststop hooks run.</summary>
     public async ValueTask DeleteAsync(CancellationToken cancellationToken)
     {
         if (!vm.Exited.IsCompleted)
@@ -42,6 +42,7 @@ internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess i
         }
 
         VmSandbox.ReleaseRootfs(vm, request);
+        await hooks.RunPoststopAsync(cancellationToken).ConfigureAwait(false);
     }
 
 }

@@ -38,6 +38,7 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         var trace = new SandboxTrace();
         string configJson = Path.Combine(request.Bundle, "config.json");
         Spec spec = OciSpecReader.ReadSpec(File.ReadAllBytes(configJson), configJson);
+        var hooks = new ContainerHooks(spec.Hooks, request.Id, request.Bundle, spec, _log);
         bool boots = _vm is null;
         if (_vm is null)
         {
@@ -48,11 +49,18 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
             }
 
             trace.Mark("config");
+
+            // Before the VM exists the shim is the process hosting the pod.
+            await hooks.RunCreateAsync(Environment.ProcessId, ct).ConfigureAwait(false);
             _vm = await PodVm.BootAsync(sandboxId, configuration, new PodVmOptions(spec.Hostname, NetnsPath(spec)), trace, _log, ct).ConfigureAwait(false);
         }
         else if (_vm.Exited.IsCompleted)
         {
             throw new InvalidOperationException($"sandbox {sandboxId}: the VM has exited; container {request.Id} cannot join it");
+        }
+        else
+        {
+            await hooks.RunCreateAsync(_vm.Qemu.Pid, ct).ConfigureAwait(false);
         }
 
         PodVm vm = _vm;
@@ -85,8 +93,9 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
             await vm.Agent.StartContainerAsync(request.Id, ct).ConfigureAwait(false);
             trace.Mark("start_container");
             _log("info", $"sandbox {sandboxId} container {request.Id} {trace}");
+            await hooks.RunPoststartAsync(vm.Qemu.Pid, ct).ConfigureAwait(false);
         }, _log);
-        return new VmContainer(vm, request, init, _log);
+        return new VmContainer(vm, request, init, hooks, _log);
     }
 
     /// <summary>Undoes the host side of a Create: the container's bind in the share, then its rootfs mounts.</summary>
