@@ -8,9 +8,6 @@ namespace AotShim.Native.Netlink;
 /// </summary>
 internal static class NamespaceThread
 {
-    // Only syscalls and short managed work run there.
-    private const int StackSize = 256 * 1024;
-
     public static T Run<T>(string name, Func<T> work)
     {
         T? result = default;
@@ -26,8 +23,7 @@ internal static class NamespaceThread
                 {
                     failure = ExceptionDispatchInfo.Capture(e);
                 }
-            },
-            StackSize)
+            })
         { IsBackground = true, Name = name };
         thread.UnsafeStart();
         thread.Join();

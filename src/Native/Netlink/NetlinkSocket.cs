@@ -65,10 +65,10 @@ internal sealed unsafe class NetlinkSocket : IDisposable
         }
     }
 
-    /// <summary>Sends a request that changes something and waits for its ACK; replies before the ACK go to <paramref name="onReply"/>.</summary>
-    public void Execute(Span<byte> request, Func<string> operation, MessageHandler? onReply = null)
+    /// <summary>Sends a request that changes something and waits for its ACK; <paramref name="operation"/> names it in an error.</summary>
+    public void Execute(Span<byte> request, Func<string> operation)
     {
-        (int errno, string? reason, _) = Transact(request, onReply);
+        (int errno, string? reason, _) = Transact(request, null);
         if (errno != 0)
         {
             throw Failure(operation(), errno, reason);

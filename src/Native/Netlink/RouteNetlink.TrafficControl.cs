@@ -38,7 +38,8 @@ public sealed partial class RouteNetlink
     {
         Span<byte> buffer = stackalloc byte[RequestSize];
         var request = new NetlinkWriter(buffer, RtmNewQdisc, NetlinkSocket.Request | NetlinkSocket.Ack | NetlinkSocket.Create | NetlinkSocket.Excl);
-        IngressQdisc(ref request, index);
+        request.Header(new TrafficControlMessage { Index = index, Handle = IngressHandle, Parent = IngressParent });
+        request.Attribute(TcaKind, "ingress");
         request.EndNested(request.BeginNested(TcaOptions));
         _socket.Execute(request.Finish(), () => $"RTM_NEWQDISC ingress on {Link(index)}");
     }
@@ -48,9 +49,12 @@ public sealed partial class RouteNetlink
     {
         Span<byte> buffer = stackalloc byte[RequestSize];
         var request = new NetlinkWriter(buffer, RtmDelQdisc, NetlinkSocket.Request | NetlinkSocket.Ack);
-        IngressQdisc(ref request, index);
+
+        // Without handle and kind: once a link had an ingress qdisc, its place holds a noop one, which a handle or kind
+        // would not match (EINVAL); with neither, a qdisc already gone is reported as ENOENT.
+        request.Header(new TrafficControlMessage { Index = index, Parent = IngressParent });
         int errno = _socket.TryExecute(request.Finish());
-        if (errno is not (0 or Errnos.ENOENT or Errnos.EINVAL or Errnos.ENODEV))
+        if (errno is not (0 or Errnos.ENOENT or Errnos.ENODEV))
         {
             throw new NativeException($"RTM_DELQDISC ingress on {Link(index)}", errno);
         }
@@ -82,12 +86,6 @@ public sealed partial class RouteNetlink
         request.EndNested(actions);
         request.EndNested(options);
         _socket.Execute(request.Finish(), () => $"RTM_NEWTFILTER u32 mirred redirect from {Link(fromIndex)} to {Link(toIndex)}");
-    }
-
-    private static void IngressQdisc(ref NetlinkWriter request, int index)
-    {
-        request.Header(new TrafficControlMessage { Index = index, Handle = IngressHandle, Parent = IngressParent });
-        request.Attribute(TcaKind, "ingress");
     }
 
     /// <summary>struct tcmsg.</summary>

@@ -152,13 +152,15 @@ public sealed class GuestAgentX64Tests(X64GuestAgentFixture guest) : IClassFixtu
     }
 
     [Fact]
-    public async Task Unknown_ids_are_not_found_and_network_calls_are_unimplemented()
+    public async Task Unknown_ids_are_not_found_and_a_guest_without_a_nic_lists_only_loopback()
     {
         var container = await Assert.ThrowsAsync<TtrpcException>(() => Agent.WaitAsync("no-such-container"));
-        var network = await Assert.ThrowsAsync<TtrpcException>(() => Agent.CallAsync("ListInterfaces", new ListInterfacesRequest(), Interfaces.Parser));
+        Interfaces interfaces = await Agent.CallAsync("ListInterfaces", new ListInterfacesRequest(), Interfaces.Parser);
 
         Assert.Equal((TtrpcStatusCode.NotFound, "container no-such-container not found"), (container.Code, container.Message));
-        Assert.Equal(TtrpcStatusCode.Unimplemented, network.Code);
+        Interface lo = Assert.Single(interfaces.Interfaces_);
+        Assert.Equal(("lo", "00:00:00:00:00:00"), (lo.Name, lo.HwAddr));
+        Assert.Contains(lo.IPAddresses, a => a.Address == "127.0.0.1" && a.Mask == "8");
     }
 
     [Fact]

@@ -1,13 +1,15 @@
-using System.Diagnostics;
+using System.IO.Pipes;
 using System.Text;
+using AotShim.Native;
 
 namespace AotShim.EndToEnd.Tests.Guest;
 
 /// <summary>
 /// The test guest (out/guest/ARCH, ./build.sh test builds it) booted under QEMU TCG as the shim will boot it for
 /// the agent: virtio-serial port agent.channel.0 on a chardev socket, a virtio-9p share tagged kataShared, a
-/// virtio-rng (the agent's runtime needs the kernel's CRNG ready). Disposing kills QEMU, waits for it and removes
-/// the scratch directory, so nothing is left behind.
+/// virtio-rng (the agent's runtime needs the kernel's CRNG ready), plus whatever devices a test adds (a NIC on tap
+/// fds). QEMU is spawned through src/Native so those fds reach it at chosen numbers. Disposing kills QEMU, waits
+/// for it and removes the scratch directory, so nothing is left behind.
 /// </summary>
 internal sealed class GuestVm : IAsyncDisposable
 {
@@ -15,16 +17,18 @@ internal sealed class GuestVm : IAsyncDisposable
 
     private static readonly TimeSpan BootLimit = TimeSpan.FromSeconds(90);
 
-    private readonly Process _qemu;
+    private readonly ChildProcess _qemu;
+    private readonly Task _output;
     private readonly StringBuilder _console = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private GuestVm(string arch, string guest, TempDirectory scratch, Process qemu)
+    private GuestVm(string arch, string guest, TempDirectory scratch, ChildProcess qemu, AnonymousPipeServerStream output)
     {
         Arch = arch;
         Guest = guest;
         Scratch = scratch;
         _qemu = qemu;
+        _output = ReadLinesAsync(output);
     }
 
     public string Arch { get; }
@@ -52,7 +56,10 @@ internal sealed class GuestVm : IAsyncDisposable
     }
 
     /// <summary>Boots the guest and returns once its agent said ECR-GUEST-READY (so host writes are never lost).</summary>
-    public static async Task<GuestVm> BootAsync(string arch, CancellationToken ct)
+    public static Task<GuestVm> BootAsync(string arch, CancellationToken ct) => BootAsync(arch, [], [], ct);
+
+    /// <summary>Boots the guest with <paramref name="devices"/> appended to its QEMU arguments and <paramref name="fds"/> at the numbers they name.</summary>
+    public static async Task<GuestVm> BootAsync(string arch, IReadOnlyList<string> devices, IReadOnlyList<FdMapping> fds, CancellationToken ct)
     {
         string guest = Repo.Guest(arch);
         Dictionary<string, string> env = GuestEnv(guest);
@@ -64,34 +71,34 @@ internal sealed class GuestVm : IAsyncDisposable
 
         var scratch = new TempDirectory();
         Directory.CreateDirectory(Path.Combine(scratch.Path, "share"));
-        var start = new ProcessStartInfo(qemu)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in Arguments(guest, env, scratch.Path))
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var process = new Process { StartInfo = start };
-        var vm = new GuestVm(arch, guest, scratch, process);
-        process.OutputDataReceived += (_, e) => vm.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => vm.Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var output = new AnonymousPipeServerStream(PipeDirection.In);
+        ChildProcess process;
         try
         {
-            Task exited = process.WaitForExitAsync(ct);
-            Task first = await Task.WhenAny(vm._ready.Task, exited, Task.Delay(BootLimit, ct));
+            process = ProcessSpawner.Spawn(new SpawnOptions(qemu, [qemu, .. Arguments(guest, env, scratch.Path), .. devices])
+            {
+                StandardOutput = output.ClientSafePipeHandle,
+                StandardError = output.ClientSafePipeHandle,
+                Fds = fds,
+            });
+        }
+        catch
+        {
+            output.Dispose();
+            scratch.Dispose();
+            throw;
+        }
+
+        output.DisposeLocalCopyOfClientHandle();
+        var vm = new GuestVm(arch, guest, scratch, process, output);
+        try
+        {
+            Task first = await Task.WhenAny(vm._ready.Task, process.Exited, Task.Delay(BootLimit, ct));
             if (first != vm._ready.Task)
             {
                 ct.ThrowIfCancellationRequested();
                 throw new TimeoutException($"the {arch} guest did not say ECR-GUEST-READY within {BootLimit.TotalSeconds} s"
-                    + (exited.IsCompleted ? $" (QEMU exited {process.ExitCode})" : "") + "; console:\n" + vm.Console);
+                    + (process.Exited.IsCompleted ? $" (QEMU exited {process.Exited.Result})" : "") + "; console:\n" + vm.Console);
             }
 
             return vm;
@@ -110,12 +117,9 @@ internal sealed class GuestVm : IAsyncDisposable
     {
         try
         {
-            if (!_qemu.HasExited)
-            {
-                _qemu.Kill(entireProcessTree: true);
-            }
-
-            await _qemu.WaitForExitAsync(CancellationToken.None);
+            _qemu.Signal(Signals.SIGKILL);
+            await _qemu.Exited;
+            await _output;
         }
         finally
         {
@@ -150,13 +154,18 @@ internal sealed class GuestVm : IAsyncDisposable
             .Where(parts => parts.Length == 2)
             .ToDictionary(parts => parts[0], parts => parts[1].Trim('\''));
 
-    private void Append(string? line)
+    /// <summary>QEMU's stdout and stderr (the serial console) line by line, until QEMU has exited.</summary>
+    private async Task ReadLinesAsync(AnonymousPipeServerStream output)
     {
-        if (line is null)
+        using var reader = new StreamReader(output);
+        while (await reader.ReadLineAsync() is string line)
         {
-            return;
+            Append(line);
         }
+    }
 
+    private void Append(string line)
+    {
         lock (_console)
         {
             _console.AppendLine(line);
