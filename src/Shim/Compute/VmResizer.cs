@@ -11,19 +11,21 @@ namespace AotShim.Shim.Compute;
 /// Keeps one VM sized for the containers it runs, as kata's updateResources: defaults plus the sum of the containers'
 /// CPU quotas and memory limits, capped at default_maxvcpus / default_maxmemory with a warning. vCPUs are hot-plugged
 /// into free slots and onlined by the agent; memory grows by DIMMs and never shrinks (the guest refuses unplug);
-/// vCPUs beyond the target are unplugged, newest first. A machine that cannot hot-plug (arm64 virt has no CPU hotplug
+/// vCPUs beyond the target are unplugged, newest first, except under TCG (see <see cref="UnplugsVcpus"/>). A machine that cannot hot-plug (arm64 virt has no CPU hotplug
 /// in QEMU 7.2) keeps its size with a warning. Under static_sandbox_resource_mgmt it does nothing: the VM was sized at
 /// boot. Calls are serialized; a repeated call with the same resources changes nothing.
 /// </summary>
 public sealed class VmResizer
 {
     private static readonly TimeSpan UnplugTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan GuestAckTimeout = TimeSpan.FromSeconds(10);
 
     private readonly QmpClient _qmp;
     private readonly AgentClient _agent;
     private readonly VmBounds _bounds;
     private readonly QemuConfig _hypervisor;
     private readonly bool _static;
+    private readonly bool _unplugVcpus;
     private readonly Action<string, string> _log;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, ContainerDemand> _demands = new(StringComparer.Ordinal);
@@ -34,20 +36,27 @@ public sealed class VmResizer
     private bool _cpuHotplugUnsupported;
     private bool _memoryHotplugUnsupported;
 
-    public VmResizer(QmpClient qmp, AgentClient agent, VmBounds bounds, QemuConfig hypervisor, bool staticSizing, Action<string, string> log)
+    public VmResizer(QmpClient qmp, AgentClient agent, VmBounds bounds, QemuConfig hypervisor, bool staticSizing, bool unplugVcpus, Action<string, string> log)
     {
         _qmp = qmp;
         _agent = agent;
         _bounds = bounds;
         _hypervisor = hypervisor;
         _static = staticSizing;
+        _unplugVcpus = unplugVcpus;
         _log = log;
         MemoryMiB = bounds.BootMemoryMiB;
     }
 
     /// <summary>The resizer for a VM booted from <paramref name="configuration"/> on this host.</summary>
     public static VmResizer For(Configuration configuration, HostFacts host, QmpClient qmp, AgentClient agent, Action<string, string> log) =>
-        new(qmp, agent, VmBounds.For(configuration.Hypervisor, host), configuration.Hypervisor, configuration.Runtime.StaticSandboxResourceMgmt, log);
+        new(qmp, agent, VmBounds.For(configuration.Hypervisor, host), configuration.Hypervisor, configuration.Runtime.StaticSandboxResourceMgmt, UnplugsVcpus(configuration.Hypervisor), log);
+
+    /// <summary>
+    /// Whether surplus vCPUs are unplugged (kata does). Not under TCG: there QEMU 7.2 aborts on any vCPU hot-add after a
+    /// vCPU unplug, and a DIMM hot-add after one resets the guest (both measured), so the VM keeps its vCPUs.
+    /// </summary>
+    public static bool UnplugsVcpus(QemuConfig h) => h.Accelerator != "tcg";
 
     /// <summary>vCPUs the VM has now: boot plus hot-plugged.</summary>
     public uint Vcpus => _bounds.BootVcpus + (uint)_hotpluggedCpus.Count;
@@ -145,9 +154,13 @@ public sealed class VmResizer
             await PlugMemoryAsync(containerId, memory, ct).ConfigureAwait(false);
         }
 
-        if (vcpus < Vcpus)
+        if (vcpus < Vcpus && _unplugVcpus)
         {
             await UnplugCpusAsync(containerId, vcpus, ct).ConfigureAwait(false);
+        }
+        else if (vcpus < Vcpus)
+        {
+            _log("info", $"container {containerId}: the VM keeps {Vcpus} vCPUs ({vcpus} needed): vCPUs are not unplugged under TCG");
         }
     }
 
@@ -217,9 +230,11 @@ public sealed class VmResizer
         foreach (ulong size in dimms)
         {
             int serial = _dimmSerial++;
+            string device = "hotdimm" + serial;
+            using QmpEventWaiter acknowledged = _qmp.ExpectAcpiDeviceOst(device);
             try
             {
-                await _qmp.HotplugMemoryAsync(HotplugMemoryBackend.For(_hypervisor, "hotmem" + serial, size), new PcDimmDevice("hotdimm" + serial, "hotmem" + serial), ct: ct).ConfigureAwait(false);
+                await _qmp.HotplugMemoryAsync(HotplugMemoryBackend.For(_hypervisor, "hotmem" + serial, size), new PcDimmDevice(device, "hotmem" + serial), ct: ct).ConfigureAwait(false);
             }
             catch (QmpNotSupportedException e)
             {
@@ -233,6 +248,7 @@ public sealed class VmResizer
             }
 
             MemoryMiB += size;
+            await AwaitGuestAsync(containerId, acknowledged, device, ct).ConfigureAwait(false);
 
             // Online each DIMM before the next: the next one's struct pages come out of memory already online.
             await OnlineAsync(containerId, 0, cpuOnly: false, ct).ConfigureAwait(false);
@@ -254,6 +270,27 @@ public sealed class VmResizer
             }
 
             _hotpluggedCpus.RemoveAt(_hotpluggedCpus.Count - 1);
+        }
+    }
+
+    /// <summary>
+    /// The guest adds a DIMM's memory blocks asynchronously and only then can they be onlined (kata's guest kernel
+    /// onlines them itself; a generic one leaves them offline if OnlineCPUMem comes first). Its ACPI _OST says it is
+    /// done. A guest that never answers (no ACPI memory hotplug) gets OnlineCPUMem anyway, as kata sends it.
+    /// </summary>
+    private async Task AwaitGuestAsync(string containerId, QmpEventWaiter acknowledged, string device, CancellationToken ct)
+    {
+        try
+        {
+            QmpEvent ost = await acknowledged.WaitAsync(GuestAckTimeout, ct).ConfigureAwait(false);
+            if (QmpClient.AcpiOstStatus(ost) is var status and not 0)
+            {
+                _log("warning", $"container {containerId}: the guest refused DIMM {device} (ACPI _OST status {status}); its memory limit cannot be guaranteed");
+            }
+        }
+        catch (TimeoutException)
+        {
+            _log("warning", $"container {containerId}: the guest did not acknowledge DIMM {device} within {GuestAckTimeout.TotalSeconds} s; onlining whatever it added");
         }
     }
 
