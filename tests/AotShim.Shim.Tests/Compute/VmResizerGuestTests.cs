@@ -93,13 +93,6 @@ public sealed class VmResizerGuestTests
         Assert.Equal((2, 384L * 1024), (shrunkCpus, shrunkMemTotal - memTotal));
     }
 
-    [Fact]
-    public void Vcpus_are_unplugged_except_under_tcg()
-    {
-        Assert.True(VmResizer.UnplugsVcpus(new QemuConfig { Accelerator = "kvm" }));
-        Assert.False(VmResizer.UnplugsVcpus(new QemuConfig { Accelerator = "tcg" }));
-    }
-
     private static LinuxResources Resources(long quota, ulong period, long memory) => new()
     {
         CPU = new LinuxCPU { Quota = quota, Period = period },
