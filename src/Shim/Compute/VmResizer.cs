@@ -69,6 +69,7 @@ public sealed class VmResizer
     /// then resizes the VM. On failure the container's previous demand is restored and the VM keeps what was done.
     /// </summary>
     /// <exception cref="VmResizeException">QEMU or the agent refused a step; the message names the container.</exception>
+    /// <exception cref="ArgumentException">linux.resources.cpu.cpus is malformed; the message names the container.</exception>
     public async ValueTask ApplyAsync(string containerId, LinuxResources? resources, CancellationToken ct)
     {
         if (_static)
