@@ -116,4 +116,20 @@ public sealed class EventTests
         Assert.Equal("SHUTDOWN", (await client.Events.ReadAsync(Ct)).Name);
         Assert.Equal("RESUME", (await client.Events.ReadAsync(Ct)).Name);
     }
+
+    [Fact]
+    public async Task The_acpi_ost_wait_matches_its_device_and_reads_the_guest_status()
+    {
+        using var dir = new TempDirectory();
+        await using QmpSession session = await QmpSession.StartAsync(dir);
+        (FakeQmpServer server, QmpClient client) = (session.Server, session.Client);
+        using QmpEventWaiter acknowledged = client.ExpectAcpiDeviceOst("hotdimm1");
+
+        await server.EventAsync("ACPI_DEVICE_OST", """{"info": {"device": "hotdimm0", "source": 1, "status": 0, "slot": "0", "slot-type": "DIMM"}}""");
+        await server.EventAsync("ACPI_DEVICE_OST", """{"info": {"device": "hotdimm1", "source": 1, "status": 1, "slot": "1", "slot-type": "DIMM"}}""");
+        QmpEvent ost = await acknowledged.WaitAsync(ct: Ct);
+
+        Assert.Equal("1", ost.Data.GetProperty("info").GetProperty("slot").GetString());
+        Assert.Equal(1, QmpClient.AcpiOstStatus(ost));
+    }
 }

@@ -36,19 +36,31 @@ internal sealed class SandboxVm : IAsyncDisposable
 
     public string ConsolePath => Path.Combine(_scratch.Path, "console.log");
 
-    /// <summary>Builds, launches and connects; <paramref name="adjust"/> edits the argv (e.g. drop the kernel, add -S).</summary>
-    public static async Task<SandboxVm> StartAsync(Configuration configuration, Kvm.HostArchitecture architecture, Func<IReadOnlyList<string>, IReadOnlyList<string>>? adjust = null)
+    /// <summary>
+    /// Builds, launches and connects; <paramref name="adjust"/> edits the argv (e.g. drop the kernel, add -S),
+    /// <paramref name="host"/> the host facts the builder sees (e.g. more CPUs than this machine has, for maxcpus).
+    /// </summary>
+    public static async Task<SandboxVm> StartAsync(
+        Configuration configuration,
+        Kvm.HostArchitecture architecture,
+        Func<IReadOnlyList<string>, IReadOnlyList<string>>? adjust = null,
+        Func<HostFacts, HostFacts>? host = null)
     {
         string id = "ecr-test-" + Guid.NewGuid().ToString("N")[..12];
         var facts = new SandboxFacts
         {
             Id = id,
             Uuid = Guid.NewGuid(),
-            Host = HostFactsProbe.Detect() with { Architecture = architecture },
+            Host = (host ?? (h => h))(HostFactsProbe.Detect() with { Architecture = architecture }),
             Agent = new SerialAgentChannel(new VmPaths(id).AgentSocket),
             Qmp = new QmpEndpoint(null, 3),
         };
         Directory.CreateDirectory(facts.Paths.Directory);
+        if (configuration.Hypervisor.SharedFs == "virtio-9p")
+        {
+            // QEMU's -fsdev local needs the exported directory to exist.
+            Directory.CreateDirectory(facts.Paths.SharedDirectory);
+        }
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         var vm = new SandboxVm(facts, listener);
         try
@@ -132,6 +144,11 @@ internal sealed class SandboxVm : IAsyncDisposable
         }
 
         Directory.Delete(Facts.Paths.Directory, recursive: true);
+        if (Directory.Exists(Facts.Paths.ShareRoot))
+        {
+            Directory.Delete(Facts.Paths.ShareRoot, recursive: true);
+        }
+
         _scratch.Dispose();
     }
 }
