@@ -145,6 +145,22 @@ public sealed class VmResizer
             _log("warning", $"container {containerId}: the pod asks for {_bounds.BootMemoryMiB + workload.MemoryMiB} MiB; the VM is capped at default_maxmemory = {_bounds.MaxMemoryMiB} MiB");
         }
 
+        (uint vcpusBefore, ulong memoryBefore) = (Vcpus, MemoryMiB);
+        try
+        {
+            await ChangeAsync(containerId, vcpus, memory, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (Vcpus != vcpusBefore || MemoryMiB != memoryBefore)
+            {
+                await ReportAsync(containerId, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ChangeAsync(string containerId, uint vcpus, ulong memory, CancellationToken ct)
+    {
         if (vcpus > Vcpus)
         {
             await PlugCpusAsync(containerId, vcpus, ct).ConfigureAwait(false);
@@ -163,6 +179,14 @@ public sealed class VmResizer
         {
             _log("info", $"container {containerId}: the VM keeps {Vcpus} vCPUs ({vcpus} needed): vCPUs are not unplugged under TCG");
         }
+    }
+
+    /// <summary>The new size as QEMU itself reports it, for the log: what an operator checks a pod's limits against.</summary>
+    private async Task ReportAsync(string containerId, CancellationToken ct)
+    {
+        int cpus = (await _qmp.QueryCpusFastAsync(ct: ct).ConfigureAwait(false)).Count;
+        int dimms = (await _qmp.QueryMemoryDevicesAsync(ct: ct).ConfigureAwait(false)).Count(d => d.Type == "dimm");
+        _log("info", $"container {containerId}: hotplugged the VM to {Vcpus} vCPUs and {MemoryMiB} MiB (query-cpus-fast: {cpus} vCPUs, query-memory-devices: {dimms} DIMMs)");
     }
 
     private async Task PlugCpusAsync(string containerId, uint target, CancellationToken ct)

@@ -43,6 +43,7 @@ public sealed class PodComputeTests : VmContainerdTests
             RuntimeConfigPath = config,
             ExtraArgs =
             [
+                "--annotation", "io.kubernetes.cri.container-type=sandbox",
                 "--annotation", "io.kubernetes.cri.sandbox-cpu-quota=200000",
                 "--annotation", "io.kubernetes.cri.sandbox-cpu-period=100000",
                 "--annotation", $"io.kubernetes.cri.sandbox-memory={256L << 20}",

@@ -85,9 +85,12 @@ public static class QemuCommandLineBuilder
         return new QemuCommandLine(h.Path, arguments.Arguments, kernelCommandLine);
     }
 
-    /// <summary>default_maxvcpus, or every host CPU when unset or larger (kata's rule).</summary>
+    /// <summary>default_maxvcpus, or every host CPU when unset or larger (kata's rule); under TCG a larger one stands.</summary>
     public static uint MaxVcpus(QemuConfig h, HostFacts host) =>
-        h.DefaultMaxVcpus == 0 || h.DefaultMaxVcpus > host.Cpus ? host.Cpus : h.DefaultMaxVcpus;
+        h.DefaultMaxVcpus == 0 || (h.DefaultMaxVcpus > host.Cpus && !Emulated(h)) ? host.Cpus : h.DefaultMaxVcpus;
+
+    /// <summary>Under TCG a vCPU is an emulation thread, not a host core: the host's count does not bound the configured maximum.</summary>
+    private static bool Emulated(QemuConfig h) => h.Accelerator == "tcg";
 
     /// <summary>nvdimm needs ACPI NFIT: always on x86, only with UEFI firmware (pflashes) on arm64.</summary>
     private static RootDevice ChooseRoot(QemuConfig h, HostArchitecture architecture)

@@ -4,6 +4,7 @@ using AotShim.Native;
 using AotShim.Qmp;
 using AotShim.Shim.Agent;
 using AotShim.Shim.Agent.Protocol;
+using AotShim.Shim.Compute;
 using AotShim.Shim.Config;
 using AotShim.Shim.Hypervisor;
 using AotShim.Shim.Hypervisor.Qemu;
@@ -31,6 +32,7 @@ public sealed class PodVm : IAsyncDisposable
     private GuestCid? _guestCid;
     private VirtioFsDaemon? _virtioFs;
     private PodNetwork? _network;
+    private SandboxCgroup? _cgroup;
     private readonly Action<string, string> _log;
 
     private PodVm(string id, Configuration configuration, Action<string, string> log)
@@ -55,6 +57,9 @@ public sealed class PodVm : IAsyncDisposable
 
     public AgentClient Agent { get; private set; } = null!;
 
+    /// <summary>Grows the VM by each container's CPU and memory limits (hotplug), unless sized statically at boot.</summary>
+    public VmResizer Resizer { get; private set; } = null!;
+
     /// <summary>Completes when QEMU has exited, whoever ended it.</summary>
     public Task Exited => Qemu.Exited;
 
@@ -65,6 +70,7 @@ public sealed class PodVm : IAsyncDisposable
         QemuPid = Qemu?.Pid ?? 0,
         VirtioFsPid = _virtioFs?.Pid ?? 0,
         Network = _network?.State,
+        Cgroups = _cgroup?.Directories ?? [],
     };
 
     public static async Task<PodVm> BootAsync(string id, Configuration configuration, PodVmOptions options, SandboxTrace trace, Action<string, string> log, CancellationToken ct)
@@ -92,6 +98,14 @@ public sealed class PodVm : IAsyncDisposable
 
         Directory.CreateDirectory(Paths.Directory);
         SandboxStore.Write(State);
+        if (Configuration.Runtime.SandboxCgroupOnly)
+        {
+            // The shim goes first: QEMU and virtiofsd are born into the cgroup.
+            _cgroup = await SandboxCgroup.CreateAsync(Id, options.CgroupsPath).ConfigureAwait(false);
+            SandboxStore.Write(State);
+            _cgroup.AddProcess(Environment.ProcessId);
+        }
+
         Share = SandboxShare.Create(Paths.ShareRoot);
         if (h.SharedFs == "virtio-fs")
         {
@@ -151,6 +165,7 @@ public sealed class PodVm : IAsyncDisposable
         }
 
         await Agent.CreateSandboxAsync(CreateSandboxRequest(options.Hostname), ct).ConfigureAwait(false);
+        Resizer = VmResizer.For(Configuration, host, Qmp, Agent, _log);
         trace.Mark("create_sandbox");
     }
 
@@ -252,6 +267,11 @@ public sealed class PodVm : IAsyncDisposable
         foreach (string problem in _network?.Detach() ?? [])
         {
             _log("warning", $"sandbox {Id}: network teardown: {problem}");
+        }
+
+        if (_cgroup is not null)
+        {
+            await Quietly(_cgroup.RemoveAsync(CancellationToken.None).AsTask()).ConfigureAwait(false);
         }
 
         SandboxShare.Remove(Paths.ShareRoot);

@@ -1,4 +1,4 @@
 namespace AotShim.Shim.Sandbox.Vm;
 
-/// <summary>What the pod's first container says about the VM beyond the configuration: its hostname and network namespace.</summary>
-public sealed record PodVmOptions(string Hostname, string? NetnsPath);
+/// <summary>What the pod's first container says about the VM beyond the configuration: hostname, network namespace, cgroup path.</summary>
+public sealed record PodVmOptions(string Hostname, string? NetnsPath, string? CgroupsPath);

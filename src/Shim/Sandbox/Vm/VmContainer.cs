@@ -27,8 +27,19 @@ internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess i
     /// <summary>As kata: the only host process behind a guest container is the VM's.</summary>
     public ValueTask<IReadOnlyList<int>> PidsAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<int>>([vm.Qemu.Pid]);
 
-    public ValueTask UpdateAsync(ReadOnlyMemory<byte> resourcesJson, CancellationToken cancellationToken) =>
-        vm.Agent.UpdateContainerAsync(Id, OciSpecReader.ReadResources(resourcesJson.Span, $"update of {Id}"), cancellationToken);
+    /// <summary>The VM grows first, so the guest has the CPUs and memory the new limits name; cpusets are the host's numbering, so they stay behind.</summary>
+    public async ValueTask UpdateAsync(ReadOnlyMemory<byte> resourcesJson, CancellationToken cancellationToken)
+    {
+        LinuxResources resources = OciSpecReader.ReadResources(resourcesJson.Span, $"update of {Id}");
+        await vm.Resizer.ApplyAsync(Id, resources, cancellationToken).ConfigureAwait(false);
+        if (resources.CPU is not null)
+        {
+            resources.CPU.Cpus = "";
+            resources.CPU.Mems = "";
+        }
+
+        await vm.Agent.UpdateContainerAsync(Id, resources, cancellationToken).ConfigureAwait(false);
+    }
 
     public ValueTask<Any> StatsAsync(CancellationToken cancellationToken) =>
         throw new NotSupportedException($"stats of {Id}: the guest's cgroup statistics are not converted to containerd metrics yet");
@@ -39,6 +50,7 @@ internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess i
         if (!vm.Exited.IsCompleted)
         {
             await vm.Agent.RemoveContainerAsync(Id, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            await vm.Resizer.RemoveAsync(Id, cancellationToken).ConfigureAwait(false);
         }
 
         VmSandbox.ReleaseRootfs(vm, request);

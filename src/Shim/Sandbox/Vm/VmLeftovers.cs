@@ -1,4 +1,5 @@
 using AotShim.Native;
+using AotShim.Shim.Compute;
 using AotShim.Shim.Hypervisor;
 using AotShim.Shim.Network;
 using AotShim.Shim.Persist;
@@ -25,6 +26,11 @@ public static class VmLeftovers
         // virtiofsd holds the shim's private mount namespace open as long as QEMU does.
         KillIfOurs(state?.VirtioFsPid ?? 0, "source=" + paths.SharedDirectory);
         IReadOnlyList<string> problems = state?.Network is NetworkState network ? NetworkCleanup.Undo(network) : [];
+        if (state?.Cgroups is { Count: > 0 } cgroups)
+        {
+            SandboxCgroup.RemoveLeftoversAsync(cgroups, CancellationToken.None).AsTask().GetAwaiter().GetResult();
+        }
+
         SandboxShare.Remove(paths.ShareRoot);
         try
         {

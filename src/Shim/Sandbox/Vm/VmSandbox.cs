@@ -4,6 +4,7 @@ using AotShim.Shim.Agent.Protocol;
 using AotShim.Shim.Annotations;
 using AotShim.Shim.Bootstrap;
 using AotShim.Shim.Cli;
+using AotShim.Shim.Compute;
 using AotShim.Shim.Config;
 using AotShim.Shim.Storage;
 
@@ -43,6 +44,11 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         if (_vm is null)
         {
             Configuration configuration = LoadConfiguration(request, spec);
+            if (configuration.Runtime.StaticSandboxResourceMgmt)
+            {
+                configuration = StaticSizing.Apply(configuration, StaticSizing.Workload(spec));
+            }
+
             if (configuration.Runtime.EnableDebug)
             {
                 shimLog.AlsoToSystemLog(new SystemLog(VersionInfo.ProductName));
@@ -52,7 +58,7 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
 
             // Before the VM exists the shim is the process hosting the pod.
             await hooks.RunCreateAsync(Environment.ProcessId, ct).ConfigureAwait(false);
-            _vm = await PodVm.BootAsync(sandboxId, configuration, new PodVmOptions(spec.Hostname, NetnsPath(spec)), trace, _log, ct).ConfigureAwait(false);
+            _vm = await PodVm.BootAsync(sandboxId, configuration, new PodVmOptions(spec.Hostname, NetnsPath(spec), spec.Linux?.CgroupsPath), trace, _log, ct).ConfigureAwait(false);
         }
         else if (_vm.Exited.IsCompleted)
         {
@@ -73,12 +79,20 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
             ForGuest(spec);
             trace.Mark("rootfs");
 
+            await vm.Resizer.ApplyAsync(request.Id, spec.Linux?.Resources, ct).ConfigureAwait(false);
+            trace.Mark("resources");
+
             await vm.Agent.CreateContainerAsync(new CreateContainerRequest { ContainerId = request.Id, ExecId = request.Id, OCI = spec }, ct).ConfigureAwait(false);
             trace.Mark("create_container");
         }
         catch
         {
             ReleaseRootfs(vm, request);
+            if (!boots && !vm.Exited.IsCompleted)
+            {
+                await vm.Resizer.RemoveAsync(request.Id, CancellationToken.None).ConfigureAwait(false);
+            }
+
             if (boots)
             {
                 _vm = null;
