@@ -90,10 +90,13 @@ public sealed class PodCleanupTests : VmContainerdTests
             .ToList();
 
     /// <summary>What a leaking pod would add to: host mounts, the pod namespace's links and qdiscs, containerd's fds, pod processes.</summary>
-    private sealed record Footprint(int Mounts, string PodLinks, string PodQdiscs, int ContainerdFds, IReadOnlyList<string> PodProcesses)
+    private sealed record Footprint(IReadOnlyList<string> Mounts, string PodLinks, string PodQdiscs, int ContainerdFds, IReadOnlyList<string> PodProcesses)
     {
+        /// <summary>Mount points a pod could leave: containerd's tree and the sandbox roots (the machine's other mounts come and go with other work).</summary>
+        private static readonly string[] PodMountRoots = ["/run/kata-containers", "/run/vc", "/run/containerd"];
+
         public static async Task<Footprint> TakeAsync(CniNetwork cni, PrivateContainerd containerd, IReadOnlyList<string> ids) => new(
-            File.ReadAllLines("/proc/self/mountinfo").Length,
+            [.. PodMountRoots.Append(containerd.Directory).SelectMany(HostProcesses.MountsUnder)],
             await cni.InPodAsync("ip", "-o", "link", "show"),
             await cni.InPodAsync("tc", "qdisc", "show"),
             Directory.GetFiles($"/proc/{containerd.Pid}/fd").Length,

@@ -49,7 +49,7 @@ public sealed class PodNetworkTests : VmContainerdTests
         else
         {
             Assert.Contains("macvtap0_kata", links);
-            Assert.Contains("macvtap  mode bridge", links);
+            Assert.Contains("macvtap mode bridge", links);
             Assert.DoesNotContain(cni.PodAddress, await cni.InPodAsync("ip", "-o", "-4", "addr", "show", "dev", "eth0"));
         }
 
