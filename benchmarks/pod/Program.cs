@@ -7,11 +7,13 @@ using AotShim.Testing;
 
 // One pod start = `ctr run --rm IMG ID true` through io.containerd.ecr.v2; the shim logs its phase trace per start.
 const string Usage = """
-    usage: AotShim.PodBenchmarks [--shim PATH] [-n RUNS] [--no-warmup] [--command TEXT] [--out FILE]
+    usage: AotShim.PodBenchmarks [--shim PATH] [-n RUNS] [--no-warmup] [--command TEXT] [--network MODEL] [--out FILE]
       --shim PATH     containerd-shim-ecr-v2 (default: out/linux-x64/containerd-shim-ecr-v2)
       -n RUNS         measured pod starts (default 10)
       --no-warmup     skip the unmeasured first start
       --command TEXT  what each pod runs (/bin/sh -c TEXT; default: true); its output is printed
+      --network MODEL each pod joins a CNI-style namespace (veth with an address and a default route, made with ip)
+                      connected per internetworking_model MODEL (tcfilter or macvtap)
       --out FILE      also write the results table (markdown) to FILE
     Needs root, containerd, QEMU and the x64 test guest (./build.sh test or ./build.sh guest builds it).
     """;
@@ -21,6 +23,7 @@ int runs = 10;
 bool warmup = true;
 string? command = null;
 string? outFile = null;
+string? network = null;
 for (int i = 0; i < args.Length; i++)
 {
     string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -31,6 +34,7 @@ for (int i = 0; i < args.Length; i++)
         case "--no-warmup": warmup = false; break;
         case "--command": command = Next(); break;
         case "--out": outFile = Next(); break;
+        case "--network": network = Next(); break;
         case "-h" or "--help": Console.WriteLine(Usage); return 0;
         default: Console.Error.WriteLine($"unknown argument '{args[i]}'\n{Usage}"); return 2;
     }
@@ -39,7 +43,8 @@ for (int i = 0; i < args.Length; i++)
 string scratch = Directory.CreateTempSubdirectory("ecr-podbench-").FullName;
 try
 {
-    string config = VmTestConfig.Write(scratch, "x64");
+    await using CniNetwork? cni = network is null ? null : await CniNetwork.CreateAsync();
+    string config = network is null ? VmTestConfig.Write(scratch, "x64") : VmTestConfig.Write(scratch, "x64", runtimeKeys: $"internetworking_model = \"{network}\"");
     var options = new PrivateContainerdOptions
     {
         LogLevel = "info",
@@ -55,9 +60,11 @@ try
     {
         string id = $"{(run == 0 ? "warmup" : "pod")}-{run}-{Guid.NewGuid().ToString("N")[..6]}";
         long started = System.Diagnostics.Stopwatch.GetTimestamp();
-        CommandResult result = command is null
-            ? await ctr.RunRmAsync(BusyboxImage.Name, id, "true")
-            : await ctr.RunRmAsync(BusyboxImage.Name, id, "/bin/sh", "-c", command);
+        CommandResult result = await ctr.RunContainerAsync(new CtrRun(BusyboxImage.Name, id, command is null ? ["true"] : ["/bin/sh", "-c", command])
+        {
+            Remove = true,
+            ExtraArgs = cni is null ? [] : ["--with-ns", "network:" + cni.PodNetnsPath],
+        });
         double wall = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (!result.Succeeded)
         {
@@ -85,12 +92,12 @@ try
     }
 
     // Everything the shim does itself: the rest is QEMU starting, the guest booting and the agent working.
-    string[] shimOwn = ["config", "dirs", "qemu_exec", "rootfs"];
-    string[] order = ["config", "dirs", "qemu_exec", "qmp_ready", "agent_ready", "create_sandbox", "rootfs", "create_container", "start_container", "total"];
+    string[] shimOwn = ["config", "dirs", "netns", "qemu_exec", "rootfs", "resources"];
+    string[] order = ["config", "dirs", "netns", "qemu_exec", "qmp_ready", "agent_ready", "network", "create_sandbox", "rootfs", "resources", "create_container", "start_container", "total"];
     var table = new StringBuilder();
     table.AppendLine($"| phase (median of {runs}) | median ms | min ms | max ms | whose time |");
     table.AppendLine("|---|---|---|---|---|");
-    foreach (string phase in order)
+    foreach (string phase in order.Where(p => samples.Any(s => s.ContainsKey(p))))
     {
         double[] values = [.. samples.Select(s => s.GetValueOrDefault(phase)).Order()];
         string whose = shimOwn.Contains(phase) ? "shim" : phase switch
@@ -104,7 +111,7 @@ try
     }
 
     double[] own = [.. samples.Select(s => shimOwn.Sum(p => s.GetValueOrDefault(p))).Order()];
-    table.AppendLine(CultureInfo.InvariantCulture, $"| **shim's own share** ({string.Join(" + ", shimOwn)}) | **{Median(own):0.00}** | {own[0]:0.00} | {own[^1]:0.00} | shim |");
+    table.AppendLine(CultureInfo.InvariantCulture, $"| **shim's own share** ({string.Join(" + ", shimOwn.Where(p => samples.Any(s => s.ContainsKey(p))))}) | **{Median(own):0.00}** | {own[0]:0.00} | {own[^1]:0.00} | shim |");
     double[] wallSorted = [.. walls.Order()];
     table.AppendLine(CultureInfo.InvariantCulture, $"| `ctr run --rm IMG ID {(command is null ? "true" : "sh -c ...")}` wall | {Median(wallSorted):0.0} | {wallSorted[0]:0.0} | {wallSorted[^1]:0.0} | all, incl. ctr and teardown |");
     Console.Write(table);

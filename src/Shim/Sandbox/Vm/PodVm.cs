@@ -115,17 +115,18 @@ public sealed class PodVm : IAsyncDisposable
 
         HostFacts host = HostFactsProbe.Detect() with { Architecture = GuestArchitecture(h) };
         uint bootVcpus = (uint)Math.Max(1, h.DefaultVcpus);
-        if (ConnectsNetwork(options.NetnsPath) is string netns)
-        {
-            _network = PodNetwork.Attach(netns, Configuration.Runtime.InternetworkingModel, (int)bootVcpus, host.VhostNetAvailable && !h.DisableVhostNet);
-            SandboxStore.Write(State);
-        }
 
         _qmpListener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _qmpListener.Bind(new UnixDomainSocketEndPoint(Paths.QmpSocket));
         _qmpListener.Listen(1);
         (AgentChannel channel, AgentEndpoint endpoint) = ChooseAgentChannel();
         trace.Mark("dirs");
+        if (ConnectsNetwork(options.NetnsPath) is string netns)
+        {
+            _network = PodNetwork.Attach(netns, Configuration.Runtime.InternetworkingModel, (int)bootVcpus, host.VhostNetAvailable && !h.DisableVhostNet);
+            SandboxStore.Write(State);
+            trace.Mark("netns");
+        }
 
         List<FdMapping> fds = [new FdMapping(_qmpListener.SafeHandle, QmpFd)];
         if (_guestCid is not null)
