@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using AotShim.Native;
 using AotShim.Qmp;
 
@@ -70,7 +69,7 @@ public sealed class BlockHotplug(QmpClient qmp, BlockHotplugOptions options)
     private async ValueTask<Plugged> PlugAsync(string key, string hostPath, bool hostDevice, bool readOnly, CancellationToken ct)
     {
         // kata's ids: drive-RANDOM for the node, virtio-drive-RANDOM for the device.
-        string node = "drive-" + RandomNumberGenerator.GetHexString(16, lowercase: true);
+        string node = "drive-" + Random.Shared.GetHexString(16, lowercase: true);
         string device = "virtio-" + node;
         var blockdev = new RawFileBlockdev(node, hostPath)
         {

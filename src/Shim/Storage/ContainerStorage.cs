@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using AotShim.Native;
 using AotShim.Qmp;
 using AotShim.Shim.Agent.Protocol;
@@ -216,7 +215,7 @@ public sealed class ContainerStorage
     /// <summary>kata's ShareFile: the source bound into the share under CID-RANDOM-BASENAME, read-only if the mount is.</summary>
     private void Share(Mount mount)
     {
-        string name = $"{_id}-{RandomNumberGenerator.GetHexString(16, lowercase: true)}-{Path.GetFileName(mount.Destination.TrimEnd('/'))}";
+        string name = $"{_id}-{Random.Shared.GetHexString(16, lowercase: true)}-{Path.GetFileName(mount.Destination.TrimEnd('/'))}";
         string guestPath = _sandbox.Share.AddVolume(name, mount.Source, SpecMounts.IsReadOnly(mount));
         _shareVolumes.Add(Path.Combine(_sandbox.Share.MountsDirectory, name));
         mount.Source = guestPath;
