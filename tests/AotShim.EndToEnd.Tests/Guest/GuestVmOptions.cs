@@ -1,0 +1,12 @@
+namespace AotShim.EndToEnd.Tests.Guest;
+
+/// <summary>What a test adds to the guest's QEMU: its own share directory, devices (QMP, buses) and kernel parameters.</summary>
+internal sealed record GuestVmOptions
+{
+    /// <summary>The host directory exported as the 9p share; null: a fresh scratch/share.</summary>
+    public string? Share { get; init; }
+
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    public string KernelParameters { get; init; } = "";
+}
