@@ -14,12 +14,7 @@ internal sealed class LoopDevice : IDisposable
     /// <summary>Creates <paramref name="image"/> of <paramref name="sizeBytes"/> (zeroes) and attaches it.</summary>
     public static LoopDevice Attach(string image, long sizeBytes)
     {
-        using (FileStream file = File.Create(image))
-        {
-            file.SetLength(sizeBytes);
-        }
-
-        return new LoopDevice(HostTool.Run("losetup", "--find", "--show", image).Trim());
+        return new LoopDevice(HostTool.Run("losetup", "--find", "--show", SparseImage.Create(image, sizeBytes)).Trim());
     }
 
     public void Dispose() => HostTool.Run("losetup", "--detach", Path);

@@ -67,32 +67,39 @@ public sealed class ContainerStorage
     /// <summary>
     /// Undoes every host step (after the agent removed the container, so the guest let go of the devices): unplugs the
     /// devices, then unbinds the volumes and the rootfs. Each step runs even if an earlier one failed; a device whose
-    /// VM is gone counts as unplugged.
+    /// VM is gone counts as unplugged. A second call finds nothing left to do.
     /// </summary>
     public async ValueTask ReleaseAsync(CancellationToken ct)
     {
         var failures = new List<Exception>();
-        for (int i = _devices.Count - 1; i >= 0; i--)
+        try
         {
-            try
+            for (int i = _devices.Count - 1; i >= 0; i--)
             {
-                await _sandbox.Blocks!.DetachAsync(_devices[i], ct).ConfigureAwait(false);
-            }
-            catch (QmpConnectionClosedException)
-            {
-            }
-            catch (Exception e) when (e is QmpException or TimeoutException)
-            {
-                failures.Add(e);
-            }
+                try
+                {
+                    await _sandbox.Blocks!.DetachAsync(_devices[i], ct).ConfigureAwait(false);
+                }
+                catch (QmpConnectionClosedException)
+                {
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failures.Add(e);
+                }
 
-            _devices.RemoveAt(i);
+                _devices.RemoveAt(i);
+            }
+        }
+        finally
+        {
+            // Even a cancelled release leaves no host mount behind.
+            Clean(Record, failures);
+            _shareVolumes.Clear();
+            _shareDirectory = null;
+            _bundleRootfs = null;
         }
 
-        Clean(Record, failures);
-        _shareVolumes.Clear();
-        _shareDirectory = null;
-        _bundleRootfs = null;
         if (failures.Count > 0)
         {
             throw new VolumeException($"container {_id}: releasing its storage failed: {string.Join("; ", failures.Select(f => f.Message))}", failures[0]);
@@ -130,8 +137,9 @@ public sealed class ContainerStorage
             {
                 step();
             }
-            catch (Exception e) when (e is NativeException or IOException or UnauthorizedAccessException)
+            catch (Exception e)
             {
+                // The next step runs whatever this one says: each undoes something of its own.
                 failures.Add(e);
             }
         }

@@ -81,11 +81,18 @@ public sealed class GuestStorageFixture : IAsyncLifetime
             }
 
             SandboxShare.Remove(Share.Root);
-            Assert.Empty(Mounts.Under(_temp.Path));
         }
         finally
         {
+            // A failed test may have left its bundle mounted: unmount before deleting, then say so.
+            IReadOnlyList<string> left = Mounts.Under(_temp.Path);
+            foreach (string mountPoint in left.OrderByDescending(m => m.Length))
+            {
+                Mounts.UnmountAll(mountPoint);
+            }
+
             _temp.Dispose();
+            Assert.Empty(left);
         }
     }
 }

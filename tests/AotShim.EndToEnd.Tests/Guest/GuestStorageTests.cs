@@ -33,12 +33,11 @@ public sealed class GuestStorageTests(GuestStorageFixture guest) : IClassFixture
         spec.Mounts.Add(new Mount { Destination = "/dev/shm", Source = "shm", Type = "tmpfs", Options = { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" } });
 
         // A guest-made emptyDir lives below the sandbox container's rootfs: this container plays the sandbox's.
-        (ContainerStorage storage, string output, int status) = await RunAsync(guest.Storage("virtio-scsi", sandboxId: id), id, spec);
+        ContainerRun run = await RunAsync(guest.Storage("virtio-scsi", sandboxId: id), id, spec);
 
-        Assert.Equal((0, "from the host\non\nconfig-read-only\nroot-read-only\nc\ns\n"), (status, output));
+        Assert.Equal((0, "from the host\non\nconfig-read-only\nroot-read-only\nc\ns\n"), (run.Status, run.Output));
         Assert.Equal("out\n", File.ReadAllText(Path.Combine(data, "out")));
         Assert.Equal(["setting"], Directory.GetFiles(config).Select(Path.GetFileName));
-        await storage.ReleaseAsync(Ct);
         AssertOnlyTheShareIsMounted();
     }
 
@@ -46,21 +45,15 @@ public sealed class GuestStorageTests(GuestStorageFixture guest) : IClassFixture
     public async Task An_ext4_image_plugged_as_a_scsi_disk_keeps_what_the_container_wrote()
     {
         string id = "scsi-" + Guid.NewGuid().ToString("N")[..8];
-        string image = Path.Combine(guest.Root, id + ".img");
-        using (FileStream file = File.Create(image))
-        {
-            file.SetLength(16 << 20);
-        }
-
+        string image = SparseImage.Create(Path.Combine(guest.Root, id + ".img"), 16 << 20);
         HostTool.Run("mkfs.ext4", "-q", image);
         Spec spec = Spec(id, "echo written in the guest > /data/hello && cat /data/hello");
         spec.Mounts.Add(new Mount { Destination = "/data", Source = image, Type = "ext4", Options = { "io.katacontainers.fs-opt.block_device=file" } });
 
-        (ContainerStorage storage, string output, int status) = await RunAsync(guest.Storage("virtio-scsi"), id, spec);
+        ContainerRun run = await RunAsync(guest.Storage("virtio-scsi"), id, spec);
 
-        Assert.Equal((0, "written in the guest\n"), (status, output));
-        Assert.Equal(("scsi", "ext4"), (storage.Storages[0].Driver, storage.Storages[0].Fstype));
-        await storage.ReleaseAsync(Ct);
+        Assert.Equal((0, "written in the guest\n"), (run.Status, run.Output));
+        Assert.Equal(("scsi", "ext4"), (run.Storages[0].Driver, run.Storages[0].Fstype));
         Assert.Equal("written in the guest\n", HostTool.Run("debugfs", "-R", "cat /hello", image));
         AssertOnlyTheShareIsMounted();
     }
@@ -73,12 +66,10 @@ public sealed class GuestStorageTests(GuestStorageFixture guest) : IClassFixture
         Spec spec = Spec(id, "echo -n raw-block-data | dd of=/disk conv=notrunc,fsync 2>/dev/null && dd if=/disk bs=14 count=1 2>/dev/null");
         spec.Mounts.Add(Bind("/disk", loop.Path));
 
-        (ContainerStorage storage, string output, int status) = await RunAsync(guest.Storage("virtio-blk"), id, spec);
+        ContainerRun run = await RunAsync(guest.Storage("virtio-blk"), id, spec);
 
-        Assert.Equal((0, "raw-block-data"), (status, output));
-        Assert.Equal(new Storage { Driver = "blk", Source = "08/01", Fstype = "bind", MountPoint = "/run/kata-containers/sandbox/storage/MDgvMDE=", Options = { "rbind", "rprivate" } }, storage.Storages[0]);
-        string node = storage.Record.Devices[0].NodeName;
-        await storage.ReleaseAsync(Ct);
+        Assert.Equal((0, "raw-block-data"), (run.Status, run.Output));
+        Assert.Equal(new Storage { Driver = "blk", Source = "08/01", Fstype = "bind", MountPoint = "/run/kata-containers/sandbox/storage/MDgvMDE=", Options = { "rbind", "rprivate" } }, run.Storages[0]);
         using (FileStream device = File.OpenRead(loop.Path))
         {
             byte[] head = new byte[14];
@@ -86,7 +77,7 @@ public sealed class GuestStorageTests(GuestStorageFixture guest) : IClassFixture
             Assert.Equal("raw-block-data", System.Text.Encoding.ASCII.GetString(head));
         }
 
-        var gone = await Assert.ThrowsAsync<AotShim.Qmp.QmpException>(async () => await guest.Qmp.BlockdevDelAsync(node, ct: Ct));
+        var gone = await Assert.ThrowsAsync<AotShim.Qmp.QmpException>(async () => await guest.Qmp.BlockdevDelAsync(run.Record.Devices[0].NodeName, ct: Ct));
         Assert.Contains("Failed to find node", gone.Description);
         AssertOnlyTheShareIsMounted();
     }
@@ -100,27 +91,48 @@ public sealed class GuestStorageTests(GuestStorageFixture guest) : IClassFixture
         ContainerStorage storage = await ContainerStorage.CreateAsync(sandbox, Request(id), spec, Ct);
         var request = new CreateContainerRequest { ContainerId = id, ExecId = id, OCI = spec };
         request.Storages.Add(new Storage { Driver = "blk", Source = "zz/01", Fstype = "ext4", MountPoint = "/run/nowhere" });
-
-        var e = await Assert.ThrowsAsync<TtrpcException>(() => guest.Agent.CallAsync("CreateContainer", request));
-        await storage.ReleaseAsync(Ct);
+        TtrpcException e;
+        try
+        {
+            e = await Assert.ThrowsAsync<TtrpcException>(() => guest.Agent.CallAsync("CreateContainer", request));
+        }
+        finally
+        {
+            await storage.ReleaseAsync(Ct);
+        }
 
         Assert.Equal(TtrpcStatusCode.InvalidArgument, e.Code);
         Assert.Contains("\"zz/01\" is not a PCI path", e.Message);
         AssertOnlyTheShareIsMounted();
     }
 
-    /// <summary>Prepares the host side, creates and starts the container, and returns its storage, stdout and exit status once removed.</summary>
-    private async Task<(ContainerStorage Storage, string Output, int Status)> RunAsync(SandboxStorage sandbox, string id, Spec spec)
+    /// <summary>
+    /// Prepares the host side, runs the container to its end and removes it, then releases the host side (also when a
+    /// step failed); returns what the agent was given and what the container printed.
+    /// </summary>
+    private async Task<ContainerRun> RunAsync(SandboxStorage sandbox, string id, Spec spec)
     {
         ContainerStorage storage = await ContainerStorage.CreateAsync(sandbox, Request(id), spec, Ct);
-        var create = new CreateContainerRequest { ContainerId = id, ExecId = id, OCI = spec };
-        create.Storages.Add(storage.Storages);
-        await guest.Agent.CallAsync("CreateContainer", create);
-        await guest.Agent.CallAsync("StartContainer", new StartContainerRequest { ContainerId = id });
-        string output = await guest.Agent.ReadToEndAsync(id, id);
-        int status = await guest.Agent.WaitAsync(id);
-        await guest.Agent.CallAsync("RemoveContainer", new RemoveContainerRequest { ContainerId = id });
-        return (storage, output, status);
+        bool created = false;
+        try
+        {
+            var create = new CreateContainerRequest { ContainerId = id, ExecId = id, OCI = spec };
+            create.Storages.Add(storage.Storages);
+            await guest.Agent.CallAsync("CreateContainer", create);
+            created = true;
+            await guest.Agent.CallAsync("StartContainer", new StartContainerRequest { ContainerId = id });
+            string output = await guest.Agent.ReadToEndAsync(id, id);
+            return new ContainerRun([.. storage.Storages], storage.Record, output, await guest.Agent.WaitAsync(id));
+        }
+        finally
+        {
+            if (created)
+            {
+                await guest.Agent.CallAsync("RemoveContainer", new RemoveContainerRequest { ContainerId = id });
+            }
+
+            await storage.ReleaseAsync(Ct);
+        }
     }
 
     /// <summary>A bundle whose rootfs is containerd's single bind mount of a busybox tree on the host.</summary>
@@ -136,6 +148,9 @@ public sealed class GuestStorageTests(GuestStorageFixture guest) : IClassFixture
 
     private static Mount Bind(string destination, string source, params string[] extra) =>
         new() { Destination = destination, Source = source, Type = "bind", Options = { "rbind", "rprivate", extra } };
+
+    /// <summary>What the agent was given for a container (before its release emptied the record) and what it printed.</summary>
+    private sealed record ContainerRun(IReadOnlyList<Storage> Storages, StorageRecord Record, string Output, int Status);
 
     private void AssertOnlyTheShareIsMounted() =>
         Assert.Equal([guest.Share.MountsDirectory, guest.Share.SharedDirectory], Mounts.Under(guest.Root));

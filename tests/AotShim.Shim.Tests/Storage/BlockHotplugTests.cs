@@ -90,16 +90,7 @@ public sealed class BlockHotplugTests
         Assert.Contains("needs a PCI bus to hot-plug on", noBus.Message);
     }
 
-    private static string Image(TempDirectory dir, string name)
-    {
-        string path = Path.Combine(dir.Path, name);
-        using (FileStream file = File.Create(path))
-        {
-            file.SetLength(1 << 20);
-        }
-
-        return path;
-    }
+    private static string Image(TempDirectory dir, string name) => SparseImage.Create(Path.Combine(dir.Path, name), 1 << 20);
 
     /// <summary>The node left QEMU: deleting it again finds nothing.</summary>
     private static async Task AssertGoneAsync(QmpClient qmp, BlockAttachment attachment)

@@ -18,8 +18,7 @@ public sealed class ContainerBlockStorageTests
         using var fixture = new StorageFixture();
         using LoopDevice rootDisk = LoopDevice.Attach(Path.Combine(fixture.Root, "root.img"), 1 << 20);
         using LoopDevice dataDisk = LoopDevice.Attach(Path.Combine(fixture.Root, "data.img"), 1 << 20);
-        string image = Path.Combine(fixture.Root, "volume.img");
-        File.WriteAllBytes(image, new byte[1 << 20]);
+        string image = SparseImage.Create(Path.Combine(fixture.Root, "volume.img"), 1 << 20);
         using var qemuDirectory = new TempDirectory();
         await using var vm = QemuVm.StartX86(qemuDirectory, "-device", "virtio-scsi-pci,id=scsi0");
         await using QmpClient qmp = await vm.ConnectAsync();
@@ -76,8 +75,26 @@ public sealed class ContainerBlockStorageTests
 
         Assert.StartsWith("container c1: mount /missing (source /no/such/source): ", e.Message);
         Assert.Empty(fixture.Leftovers());
-        string other = Path.Combine(fixture.Root, "other.img");
-        File.WriteAllBytes(other, new byte[1 << 20]);
+        string other = SparseImage.Create(Path.Combine(fixture.Root, "other.img"), 1 << 20);
         Assert.Equal("0:0", (await blocks.AttachAsync(other, readOnly: false, Ct)).GuestAddress);
+    }
+
+    [Fact]
+    public async Task Release_after_the_vm_is_gone_still_unbinds_everything_on_the_host()
+    {
+        using var fixture = new StorageFixture();
+        using LoopDevice disk = LoopDevice.Attach(Path.Combine(fixture.Root, "data.img"), 1 << 20);
+        using var qemuDirectory = new TempDirectory();
+        await using var vm = QemuVm.StartX86(qemuDirectory, "-device", "virtio-scsi-pci,id=scsi0");
+        QmpClient qmp = await vm.ConnectAsync();
+        Spec spec = StorageFixture.Spec(StorageFixture.Bind("/dev/xvdb", disk.Path), StorageFixture.Bind("/data", fixture.Source("data")));
+        ContainerStorage storage = await ContainerStorage.CreateAsync(fixture.Sandbox(blocks: new BlockHotplug(qmp, new BlockHotplugOptions("virtio-scsi"))), fixture.Request("c1"), spec, Ct);
+        await qmp.DisposeAsync();
+
+        await storage.ReleaseAsync(Ct);
+        await storage.ReleaseAsync(Ct);
+
+        Assert.Empty(fixture.Leftovers());
+        Assert.Empty(Directory.GetFileSystemEntries(fixture.Share.MountsDirectory));
     }
 }
