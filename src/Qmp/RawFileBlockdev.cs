@@ -7,6 +7,9 @@ public sealed record RawFileBlockdev(string NodeName, string Filename) : IQmpArg
 {
     public bool ReadOnly { get; init; }
 
+    /// <summary>Filename is a block device: QEMU's "file" driver refuses one ("requires ... to be a regular file").</summary>
+    public bool HostDevice { get; init; }
+
     /// <summary>cache.direct: O_DIRECT on the host file (kata's block_device_cache_direct).</summary>
     public bool Direct { get; init; }
 
@@ -23,7 +26,7 @@ public sealed record RawFileBlockdev(string NodeName, string Filename) : IQmpArg
         writer.WriteBoolean("read-only"u8, ReadOnly);
         WriteCache(writer);
         writer.WriteStartObject("file"u8);
-        writer.WriteString("driver"u8, "file"u8);
+        writer.WriteString("driver"u8, HostDevice ? "host_device"u8 : "file"u8);
         writer.WriteString("filename"u8, Filename);
         if (Aio is not null)
         {

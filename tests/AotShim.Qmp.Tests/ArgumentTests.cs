@@ -31,7 +31,7 @@ public sealed class ArgumentTests
     }
 
     [Fact]
-    public async Task Blockdev_add_writes_a_raw_node_over_a_file_node()
+    public async Task Blockdev_add_writes_a_raw_node_over_a_file_or_host_device_node()
     {
         using var dir = new TempDirectory();
         await using QmpSession session = await QmpSession.StartAsync(dir);
@@ -40,8 +40,8 @@ public sealed class ArgumentTests
             """{"execute":"blockdev-add","arguments":{"driver":"raw","node-name":"d0","read-only":true,"file":{"driver":"file","filename":"/var/lib/disk.img"}},"id":2}""",
             await SentByAsync(session, c => c.BlockdevAddAsync(new RawFileBlockdev("d0", "/var/lib/disk.img") { ReadOnly = true }, ct: Ct)));
         Assert.Equal(
-            """{"execute":"blockdev-add","arguments":{"driver":"raw","node-name":"d1","read-only":false,"cache":{"direct":true,"no-flush":false},"file":{"driver":"file","filename":"/dev/sdb","aio":"native"}},"id":3}""",
-            await SentByAsync(session, c => c.BlockdevAddAsync(new RawFileBlockdev("d1", "/dev/sdb") { Direct = true, Aio = "native" }, ct: Ct)));
+            """{"execute":"blockdev-add","arguments":{"driver":"raw","node-name":"d1","read-only":false,"cache":{"direct":true,"no-flush":false},"file":{"driver":"host_device","filename":"/dev/sdb","aio":"native"}},"id":3}""",
+            await SentByAsync(session, c => c.BlockdevAddAsync(new RawFileBlockdev("d1", "/dev/sdb") { HostDevice = true, Direct = true, Aio = "native" }, ct: Ct)));
     }
 
     [Fact]

@@ -4,7 +4,7 @@
 #   AGENT              the static ecr-guest-agent of that arch (tests/GuestAgent; ./build.sh guest publishes
 #                      it), or $ECR_GUEST_AGENT; it becomes /sbin/ecr-guest-agent
 #   OUTDIR/vmlinuz     the Debian generic kernel (linux-image-<deb arch>), never installed
-#   OUTDIR/initrd.img  newc cpio + gzip: busybox-static, /init, the agent, the virtio/9p/vsock/pmem modules
+#   OUTDIR/initrd.img  newc cpio + gzip: busybox-static, /init, the agent, the virtio/9p/vsock/pmem/ext4 modules
 #   OUTDIR/busybox     the initrd's busybox-static (guest arch), for tests that build a container rootfs
 #   OUTDIR/guest.env   what it was built from (shell-sourceable KEY='value' lines)
 #   OUTDIR/vmlinux     x64 only: the same kernel uncompressed (ELF with a PVH entry note). QEMU
@@ -43,8 +43,10 @@ esac
 AGENT_SUM=$(sha256sum "$AGENT" | cut -d' ' -f1)
 
 # Modules the tests need; their dependencies come from modules.dep. Built-in ones are skipped.
+# ext4 mounts block volumes; crc32c_generic is what its metadata_csum asks the crypto API for (no modprobe here).
 MODULES=(virtio_pci virtio_console virtio_net virtio_blk virtio_scsi sd_mod virtio_rng
-         9p 9pnet 9pnet_virtio vmw_vsock_virtio_transport nd_pmem virtio_pmem virtiofs)
+         9p 9pnet 9pnet_virtio vmw_vsock_virtio_transport nd_pmem virtio_pmem virtiofs
+         ext4 crc32c_generic)
 # shellcheck disable=SC2206 # word splitting of the extra list is intended
 MODULES+=(${ECR_GUEST_EXTRA_MODULES:-})
 

@@ -57,11 +57,11 @@ public sealed class GuestNetworkFixture : IAsyncLifetime
             });
         }
 
-        _vm = await GuestVm.BootAsync(
-            "x64",
-            ["-netdev", $"tap,id=net0,fd={TapFd},vhost=off", "-device", $"virtio-net-pci,netdev=net0,mac={PodMac}"],
-            [new FdMapping(_tap[0], TapFd)],
-            TestContext.Current.CancellationToken);
+        _vm = await GuestVm.BootAsync("x64", TestContext.Current.CancellationToken, new GuestVmOptions
+        {
+            Arguments = ["-netdev", $"tap,id=net0,fd={TapFd},vhost=off", "-device", $"virtio-net-pci,netdev=net0,mac={PodMac}"],
+            Fds = [new FdMapping(_tap[0], TapFd)],
+        });
         _agent = await _vm.ConnectAsync(TestContext.Current.CancellationToken);
     }
 

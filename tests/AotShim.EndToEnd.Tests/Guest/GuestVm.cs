@@ -22,11 +22,12 @@ internal sealed class GuestVm : IAsyncDisposable
     private readonly StringBuilder _console = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private GuestVm(string arch, string guest, TempDirectory scratch, ChildProcess qemu, AnonymousPipeServerStream output)
+    private GuestVm(string arch, string guest, TempDirectory scratch, string? share, ChildProcess qemu, AnonymousPipeServerStream output)
     {
         Arch = arch;
         Guest = guest;
         Scratch = scratch;
+        Share = share ?? Path.Combine(scratch.Path, "share");
         _qemu = qemu;
         _output = ReadLinesAsync(output);
     }
@@ -39,7 +40,7 @@ internal sealed class GuestVm : IAsyncDisposable
     public TempDirectory Scratch { get; }
 
     /// <summary>The host side of the 9p share the guest mounts from tag <see cref="ShareTag"/>.</summary>
-    public string Share => Path.Combine(Scratch.Path, "share");
+    public string Share { get; }
 
     public string AgentSocket => Path.Combine(Scratch.Path, "agent.sock");
 
@@ -55,12 +56,10 @@ internal sealed class GuestVm : IAsyncDisposable
         }
     }
 
-    /// <summary>Boots the guest and returns once its agent said ECR-GUEST-READY (so host writes are never lost).</summary>
-    public static Task<GuestVm> BootAsync(string arch, CancellationToken ct) => BootAsync(arch, [], [], ct);
-
-    /// <summary>Boots the guest with <paramref name="devices"/> appended to its QEMU arguments and <paramref name="fds"/> at the numbers they name.</summary>
-    public static async Task<GuestVm> BootAsync(string arch, IReadOnlyList<string> devices, IReadOnlyList<FdMapping> fds, CancellationToken ct)
+    /// <summary>Boots the guest (with what <paramref name="options"/> adds) and returns once its agent said ECR-GUEST-READY (so host writes are never lost).</summary>
+    public static async Task<GuestVm> BootAsync(string arch, CancellationToken ct, GuestVmOptions? options = null)
     {
+        options ??= new GuestVmOptions();
         string guest = Repo.Guest(arch);
         Dictionary<string, string> env = GuestEnv(guest);
         string qemu = Path.Combine("/usr/bin", env["ECR_GUEST_QEMU"]);
@@ -75,11 +74,11 @@ internal sealed class GuestVm : IAsyncDisposable
         ChildProcess process;
         try
         {
-            process = ProcessSpawner.Spawn(new SpawnOptions(qemu, [qemu, .. Arguments(guest, env, scratch.Path), .. devices])
+            process = ProcessSpawner.Spawn(new SpawnOptions(qemu, [qemu, .. Arguments(guest, env, scratch.Path, options)])
             {
                 StandardOutput = output.ClientSafePipeHandle,
                 StandardError = output.ClientSafePipeHandle,
-                Fds = fds,
+                Fds = options.Fds,
             });
         }
         catch
@@ -90,7 +89,7 @@ internal sealed class GuestVm : IAsyncDisposable
         }
 
         output.DisposeLocalCopyOfClientHandle();
-        var vm = new GuestVm(arch, guest, scratch, process, output);
+        var vm = new GuestVm(arch, guest, scratch, options.Share, process, output);
         try
         {
             Task first = await Task.WhenAny(vm._ready.Task, process.Exited, Task.Delay(BootLimit, ct));
@@ -128,7 +127,7 @@ internal sealed class GuestVm : IAsyncDisposable
         }
     }
 
-    private static IEnumerable<string> Arguments(string guest, Dictionary<string, string> env, string scratch)
+    private static IEnumerable<string> Arguments(string guest, Dictionary<string, string> env, string scratch, GuestVmOptions options)
     {
         string kernel = env["ECR_GUEST_VMLINUX"] is { Length: > 0 } vmlinux ? vmlinux : "vmlinuz";
         string[] common =
@@ -136,13 +135,14 @@ internal sealed class GuestVm : IAsyncDisposable
             "-machine", env["ECR_GUEST_MACHINE"] + ",accel=tcg", "-m", "512M", "-smp", "1",
             "-nographic", "-nodefaults", "-no-user-config", "-no-reboot", "-serial", "stdio",
             "-kernel", Path.Combine(guest, kernel), "-initrd", Path.Combine(guest, "initrd.img"),
-            "-append", $"console={env["ECR_GUEST_CONSOLE"]} panic=-1 quiet",
+            "-append", $"console={env["ECR_GUEST_CONSOLE"]} panic=-1 quiet {options.KernelParameters}".TrimEnd(),
             "-device", "virtio-serial-pci",
             "-chardev", $"socket,id=agent,path={Path.Combine(scratch, "agent.sock")},server=on,wait=off",
             "-device", "virtserialport,chardev=agent,name=agent.channel.0",
-            "-fsdev", $"local,id=fs0,path={Path.Combine(scratch, "share")},security_model=none",
+            "-fsdev", $"local,id=fs0,path={options.Share ?? Path.Combine(scratch, "share")},security_model=none",
             "-device", $"virtio-9p-pci,fsdev=fs0,mount_tag={ShareTag}",
             "-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-pci,rng=rng0",
+            .. options.Arguments,
         ];
         return env["ECR_GUEST_CPU"] is { Length: > 0 } cpu ? [.. common, "-cpu", cpu] : common;
     }

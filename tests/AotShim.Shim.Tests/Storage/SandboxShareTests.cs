@@ -95,4 +95,54 @@ public sealed class SandboxShareTests
             Mounts.UnmountAll(rootfs);
         }
     }
+
+    [Fact]
+    public void Sandbox_bind_mounts_appear_read_only_under_sandbox_mounts_in_shared()
+    {
+        using var temp = new TempDirectory();
+        string root = Path.Combine(temp.Path, "sandbox");
+        string tools = Directory.CreateDirectory(Path.Combine(temp.Path, "host", "tools")).FullName;
+        string motd = temp.File("host/motd", "hello");
+        SandboxShare share = SandboxShare.Create(root);
+        try
+        {
+            share.AddSandboxBindMounts([tools + "/", motd]);
+
+            string seen = Path.Combine(share.SharedDirectory, "sandbox-mounts");
+            Assert.Equal("hello", File.ReadAllText(Path.Combine(seen, "motd")));
+            Assert.True(MountTable.IsReadOnly(Path.Combine(seen, "tools")));
+            Assert.True(MountTable.IsReadOnly(Path.Combine(seen, "motd")));
+            Assert.ThrowsAny<IOException>(() => File.WriteAllText(Path.Combine(seen, "tools", "x"), "no"));
+        }
+        finally
+        {
+            SandboxShare.Remove(root);
+        }
+
+        Assert.Empty(Mounts.Under(temp.Path));
+    }
+
+    [Fact]
+    public void A_missing_or_same_named_sandbox_bind_mount_fails_naming_it_and_leaves_none_of_them()
+    {
+        using var temp = new TempDirectory();
+        string root = Path.Combine(temp.Path, "sandbox");
+        string first = Directory.CreateDirectory(Path.Combine(temp.Path, "a", "data")).FullName;
+        string twin = Directory.CreateDirectory(Path.Combine(temp.Path, "b", "data")).FullName;
+        string missing = Path.Combine(temp.Path, "missing");
+        SandboxShare share = SandboxShare.Create(root);
+        try
+        {
+            var same = Assert.Throws<VolumeException>(() => share.AddSandboxBindMounts([first, twin]));
+            var absent = Assert.Throws<VolumeException>(() => share.AddSandboxBindMounts([first, missing]));
+
+            Assert.Equal($"sandbox_bind_mounts: \"{twin}\" has the same name as an earlier entry (sandbox-mounts/data)", same.Message);
+            Assert.StartsWith($"sandbox_bind_mounts: \"{missing}\": stat(\"{missing}\")", absent.Message);
+            Assert.Equal([share.MountsDirectory, share.SharedDirectory], Mounts.Under(temp.Path));
+        }
+        finally
+        {
+            SandboxShare.Remove(root);
+        }
+    }
 }

@@ -80,11 +80,12 @@ internal sealed class GuestContainer
         }
     }
 
-    /// <summary>The init process's plan: new namespaces, the spec's mounts and hostname, the container's cgroup.</summary>
+    /// <summary>The init process's plan: new namespaces, the spec's mounts, hostname and read-only root, the container's cgroup.</summary>
     public ExecPlan InitPlan() => Plan(Init.Spec) with
     {
         Hostname = Spec.Hostname,
         Mounts = ContainerMounts.From(Spec),
+        ReadonlyRootfs = Spec.Root.Readonly,
     };
 
     /// <summary>An exec's plan: the namespaces of the running init process.</summary>

@@ -17,7 +17,7 @@ internal static class GuestDetails
             {
                 Version = AgentInfo.Version,
                 InitDaemon = Environment.ProcessId == 1,
-                StorageHandlers = { "9p", "virtio-fs", "local", "ephemeral" },
+                StorageHandlers = { "9p", "virtio-fs", "local", "ephemeral", "blk", "scsi" },
             },
         };
         if (request.MemBlockSize && File.Exists(BlockSizeFile))

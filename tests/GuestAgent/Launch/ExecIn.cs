@@ -62,11 +62,19 @@ internal static class ExecIn
         GuestLibc.Execve(program, plan.Args, plan.Environment);
     }
 
-    /// <summary>A container's init: private mounts, /proc and the guest's /dev inside the rootfs, the spec's mounts.</summary>
+    /// <summary>
+    /// A container's init: private mounts, /proc and the guest's /dev inside the rootfs, the spec's mounts, and a
+    /// read-only root last (the rootfs is bound on itself first, so that remount touches it alone, as kata's agent does).
+    /// </summary>
     private static void EnterNewNamespaces(ExecPlan plan)
     {
         GuestLibc.Unshare(CloneFlags.NewMount | CloneFlags.NewUts | CloneFlags.NewIpc);
         GuestLibc.Mount(null, "/", null, (ulong)(MsFlags.Recursive | MsFlags.Private), null);
+        if (plan.ReadonlyRootfs)
+        {
+            GuestLibc.Mount(plan.Rootfs, plan.Rootfs, null, (ulong)(MsFlags.Bind | MsFlags.Recursive), null);
+        }
+
         string proc = Inside(plan.Rootfs, "/proc");
         Directory.CreateDirectory(proc);
         GuestLibc.Mount("proc", proc, "proc", (ulong)(MsFlags.NoSuid | MsFlags.NoDev | MsFlags.NoExec), null);
@@ -79,6 +87,11 @@ internal static class ExecIn
             string target = Inside(plan.Rootfs, mount.Destination);
             Mounter.CreateTarget(target, options.IsBind ? mount.Source : null);
             Mounter.Mount(mount.Source, target, mount.Type, options);
+        }
+
+        if (plan.ReadonlyRootfs)
+        {
+            GuestLibc.Mount(null, plan.Rootfs, null, (ulong)(MsFlags.Bind | MsFlags.Remount | MsFlags.ReadOnly | MsFlags.NoDev), null);
         }
 
         if (plan.Hostname.Length > 0)

@@ -30,6 +30,9 @@ internal sealed record ExecPlan
     /// <summary>stdin is a pty slave that becomes the controlling terminal.</summary>
     public bool Terminal { get; init; }
 
+    /// <summary>The spec's root.readonly: the rootfs is remounted read-only once the mounts are made.</summary>
+    public bool ReadonlyRootfs { get; init; }
+
     public IReadOnlyList<PlannedMount> Mounts { get; init; } = [];
 
     public IReadOnlyList<string> Environment { get; init; } = [];
@@ -47,6 +50,11 @@ internal sealed record ExecPlan
         if (Terminal)
         {
             argv.Add("--tty");
+        }
+
+        if (ReadonlyRootfs)
+        {
+            argv.Add("--readonly");
         }
 
         foreach (PlannedMount mount in Mounts)
@@ -71,7 +79,7 @@ internal sealed record ExecPlan
         uint uid = 0, gid = 0;
         uint[] groups = [];
         int join = 0;
-        bool terminal = false;
+        bool terminal = false, readonlyRootfs = false;
         var mounts = new List<PlannedMount>();
         var environment = new List<string>();
         int i = 1;
@@ -84,7 +92,7 @@ internal sealed record ExecPlan
                 case "--": return new ExecPlan
                 {
                     Rootfs = rootfs, Cwd = cwd, Uid = uid, Gid = gid, AdditionalGids = groups, Hostname = hostname, Cgroup = cgroup,
-                    JoinPid = join, Terminal = terminal, Mounts = mounts, Environment = environment, Args = [.. args.Skip(i)],
+                    JoinPid = join, Terminal = terminal, ReadonlyRootfs = readonlyRootfs, Mounts = mounts, Environment = environment, Args = [.. args.Skip(i)],
                 };
                 case "--rootfs": rootfs = Next(); break;
                 case "--cwd": cwd = Next(); break;
@@ -95,6 +103,7 @@ internal sealed record ExecPlan
                 case "--cgroup": cgroup = Next(); break;
                 case "--join": join = int.Parse(Next()); break;
                 case "--tty": terminal = true; break;
+                case "--readonly": readonlyRootfs = true; break;
                 case "--mount": mounts.Add(new PlannedMount(Next(), Next(), Next(), Next())); break;
                 case "--env": environment.Add(Next()); break;
                 default: throw new ArgumentException($"{Command}: unknown option {option}");
