@@ -33,6 +33,7 @@ public sealed class PodVm : IAsyncDisposable
     private VirtioFsDaemon? _virtioFs;
     private PodNetwork? _network;
     private SandboxCgroup? _cgroup;
+    private readonly Dictionary<string, StorageRecord> _containers = [];
     private readonly Action<string, string> _log;
 
     private PodVm(string id, Configuration configuration, Action<string, string> log)
@@ -50,6 +51,9 @@ public sealed class PodVm : IAsyncDisposable
     public VmPaths Paths { get; }
 
     public SandboxShare Share { get; private set; } = null!;
+
+    /// <summary>How containers get their rootfs and volumes: the share, the volume settings and block hotplug over QMP.</summary>
+    public SandboxStorage Storage { get; private set; } = null!;
 
     public QemuProcess Qemu { get; private set; } = null!;
 
@@ -71,7 +75,24 @@ public sealed class PodVm : IAsyncDisposable
         VirtioFsPid = _virtioFs?.Pid ?? 0,
         Network = _network?.State,
         Cgroups = _cgroup?.Directories ?? [],
+        Containers = [.. _containers.Values],
     };
+
+    /// <summary>Records a container's host storage in the persisted state.</summary>
+    public void Persist(StorageRecord record)
+    {
+        _containers[record.ContainerId] = record;
+        SandboxStore.Write(State);
+    }
+
+    /// <summary>Drops a released container's storage from the persisted state.</summary>
+    public void Forget(string containerId)
+    {
+        if (_containers.Remove(containerId))
+        {
+            SandboxStore.Write(State);
+        }
+    }
 
     public static async Task<PodVm> BootAsync(string id, Configuration configuration, PodVmOptions options, SandboxTrace trace, Action<string, string> log, CancellationToken ct)
     {
@@ -107,6 +128,7 @@ public sealed class PodVm : IAsyncDisposable
         }
 
         Share = SandboxShare.Create(Paths.ShareRoot);
+        Share.AddSandboxBindMounts(Configuration.Runtime.SandboxBindMounts);
         if (h.SharedFs == "virtio-fs")
         {
             _virtioFs = VirtioFsDaemon.Start(h, Share.SharedDirectory, Paths.VirtioFsSocket, Paths.QemuLog);
@@ -154,6 +176,7 @@ public sealed class PodVm : IAsyncDisposable
         Task<QmpClient> connecting = QmpClient.ConnectAsync(Paths.QmpSocket, ct: ct).AsTask();
         await Qemu.EnsureRunningAsync(connecting, ct).ConfigureAwait(false);
         Qmp = await connecting.ConfigureAwait(false);
+        Storage = new SandboxStorage(Share, options.Volumes, new BlockHotplug(Qmp, BlockHotplugOptions.From(h, HotplugBuses(h))));
         trace.Mark("qmp_ready");
 
         Agent = await AgentDialer.DialAsync(endpoint, TimeSpan.FromSeconds(Configuration.Agent.DialTimeout), Qemu.Exited, ct).ConfigureAwait(false);
@@ -165,10 +188,19 @@ public sealed class PodVm : IAsyncDisposable
             trace.Mark("network");
         }
 
-        await Agent.CreateSandboxAsync(CreateSandboxRequest(options.Hostname), ct).ConfigureAwait(false);
+        await Agent.CreateSandboxAsync(CreateSandboxRequest(options), ct).ConfigureAwait(false);
         Resizer = VmResizer.For(Configuration, host, Qmp, Agent, _log);
         trace.Mark("create_sandbox");
     }
+
+    /// <summary>
+    /// The q35 pci-bridges (at addr 2, 3, ... as PciBridges places them) take hot-plugged virtio-blk through ACPI, unless
+    /// root ports turned bridge hotplug off; arm64 virt bridges refuse hotplug. virtio-scsi needs no PCI bus at all.
+    /// </summary>
+    private static IReadOnlyList<PciHotplugBus> HotplugBuses(QemuConfig h) =>
+        h.MachineType == "q35" && h.PcieRootPort == 0
+            ? [.. Enumerable.Range(0, (int)h.DefaultBridges).Select(i => PciHotplugBus.Bridge($"pci-bridge-{i}", i + 2))]
+            : [];
 
     /// <summary>A namespace CNI prepared is connected unless the configuration turns networking off.</summary>
     private string? ConnectsNetwork(string? netnsPath) =>
@@ -208,15 +240,20 @@ public sealed class PodVm : IAsyncDisposable
         return (new SerialAgentChannel(Paths.AgentSocket), new SerialAgentEndpoint(Paths.AgentSocket));
     }
 
-    private CreateSandboxRequest CreateSandboxRequest(string hostname)
+    private CreateSandboxRequest CreateSandboxRequest(PodVmOptions options)
     {
         var request = new CreateSandboxRequest
         {
-            Hostname = hostname,
+            Hostname = options.Hostname,
             SandboxId = Id,
             GuestHookPath = Configuration.Hypervisor.GuestHookPath,
         };
         request.Storages.Add(ShareStorage.For(Configuration.Hypervisor, SandboxFacts.DefaultShareTag));
+        if (options.Volumes.ShmSize > 0)
+        {
+            // The containers' /dev/shm mounts point at the pod's shm: the guest must have it first.
+            request.Storages.Add(SandboxShm.Storage(options.Volumes.ShmSize));
+        }
         foreach (string module in Configuration.Agent.KernelModules)
         {
             string[] words = module.Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -1,17 +1,16 @@
 using AotShim.Shim.Agent;
 using AotShim.Shim.Agent.Protocol;
+using AotShim.Shim.Storage;
 using Google.Protobuf.WellKnownTypes;
 
 namespace AotShim.Shim.Sandbox.Vm;
 
 /// <summary>A container in the pod's VM: its rootfs is shared into the guest and the agent runs its processes.</summary>
-internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess init, ContainerHooks hooks, Action<string, string> log) : IContainer
+internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess init, ContainerStorage storage, ContainerHooks hooks, Action<string, string> log) : IContainer
 {
     public string Id => request.Id;
 
     public IProcess Init => init;
-
-    private string Rootfs => Path.Combine(request.Bundle, "rootfs");
 
     public ValueTask<IProcess> ExecAsync(ExecRequest exec, CancellationToken cancellationToken)
     {
@@ -44,7 +43,7 @@ internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess i
     public ValueTask<Any> StatsAsync(CancellationToken cancellationToken) =>
         throw new NotSupportedException($"stats of {Id}: the guest's cgroup statistics are not converted to containerd metrics yet");
 
-    /// <summary>The agent forgets the container (unless the VM is gone), its rootfs leaves the share and the bundle, then poststop hooks run.</summary>
+    /// <summary>The agent forgets the container (unless the VM is gone), its storage leaves the VM and the host, then poststop hooks run.</summary>
     public async ValueTask DeleteAsync(CancellationToken cancellationToken)
     {
         if (!vm.Exited.IsCompleted)
@@ -53,7 +52,7 @@ internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess i
             await vm.Resizer.RemoveAsync(Id, cancellationToken).ConfigureAwait(false);
         }
 
-        VmSandbox.ReleaseRootfs(vm, request);
+        await VmSandbox.ReleaseStorageAsync(vm, storage, cancellationToken).ConfigureAwait(false);
         await hooks.RunPoststopAsync(cancellationToken).ConfigureAwait(false);
     }
 

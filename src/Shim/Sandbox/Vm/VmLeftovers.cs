@@ -25,7 +25,19 @@ public static class VmLeftovers
 
         // virtiofsd holds the shim's private mount namespace open as long as QEMU does.
         KillIfOurs(state?.VirtioFsPid ?? 0, "source=" + paths.SharedDirectory);
-        IReadOnlyList<string> problems = state?.Network is NetworkState network ? NetworkCleanup.Undo(network) : [];
+        var problems = new List<string>(state?.Network is NetworkState network ? NetworkCleanup.Undo(network) : []);
+        foreach (StorageRecord container in state?.Containers ?? [])
+        {
+            try
+            {
+                ContainerStorage.Clean(container);
+            }
+            catch (VolumeException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+
         if (state?.Cgroups is { Count: > 0 } cgroups)
         {
             SandboxCgroup.RemoveLeftoversAsync(cgroups, CancellationToken.None).AsTask().GetAwaiter().GetResult();

@@ -1,4 +1,3 @@
-using AotShim.Native;
 using AotShim.Shim.Agent;
 using AotShim.Shim.Agent.Protocol;
 using AotShim.Shim.Annotations;
@@ -58,7 +57,8 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
 
             // Before the VM exists the shim is the process hosting the pod.
             await hooks.RunCreateAsync(Environment.ProcessId, ct).ConfigureAwait(false);
-            _vm = await PodVm.BootAsync(sandboxId, configuration, new PodVmOptions(spec.Hostname, NetnsPath(spec), spec.Linux?.CgroupsPath), trace, _log, ct).ConfigureAwait(false);
+            var options = new PodVmOptions(spec.Hostname, NetnsPath(spec), spec.Linux?.CgroupsPath, VolumeSettings.From(sandboxId, configuration, spec));
+            _vm = await PodVm.BootAsync(sandboxId, configuration, options, trace, _log, ct).ConfigureAwait(false);
         }
         else if (_vm.Exited.IsCompleted)
         {
@@ -70,24 +70,29 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         }
 
         PodVm vm = _vm;
+        ContainerStorage? storage = null;
         try
         {
-            // Without rootfs mounts (ctr run --rootfs) the spec's root path is the rootfs, relative to the bundle.
-            string rootfs = Path.Combine(request.Bundle, request.Rootfs.Count > 0 ? "rootfs" : spec.Root?.Path ?? "rootfs");
-            RootfsMounter.Mount(request.Rootfs, rootfs);
-            spec.Root = new Root { Path = vm.Share.AddRootfs(request.Id, rootfs), Readonly = spec.Root?.Readonly ?? false };
+            storage = await ContainerStorage.CreateAsync(vm.Storage, request, spec, ct).ConfigureAwait(false);
+            vm.Persist(storage.Record);
             ForGuest(spec);
             trace.Mark("rootfs");
 
             await vm.Resizer.ApplyAsync(request.Id, spec.Linux?.Resources, ct).ConfigureAwait(false);
             trace.Mark("resources");
 
-            await vm.Agent.CreateContainerAsync(new CreateContainerRequest { ContainerId = request.Id, ExecId = request.Id, OCI = spec }, ct).ConfigureAwait(false);
+            var create = new CreateContainerRequest { ContainerId = request.Id, ExecId = request.Id, OCI = spec };
+            create.Storages.Add(storage.Storages);
+            await vm.Agent.CreateContainerAsync(create, ct).ConfigureAwait(false);
             trace.Mark("create_container");
         }
         catch
         {
-            ReleaseRootfs(vm, request);
+            if (storage is not null)
+            {
+                await ReleaseStorageAsync(vm, storage, CancellationToken.None).ConfigureAwait(false);
+            }
+
             if (!boots && !vm.Exited.IsCompleted)
             {
                 await vm.Resizer.RemoveAsync(request.Id, CancellationToken.None).ConfigureAwait(false);
@@ -109,14 +114,20 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
             _log("info", $"sandbox {sandboxId} container {request.Id} {trace}");
             await hooks.RunPoststartAsync(vm.Qemu.Pid, ct).ConfigureAwait(false);
         }, _log);
-        return new VmContainer(vm, request, init, hooks, _log);
+        return new VmContainer(vm, request, init, storage, hooks, _log);
     }
 
-    /// <summary>Undoes the host side of a Create: the container's bind in the share, then its rootfs mounts.</summary>
-    internal static void ReleaseRootfs(PodVm vm, ContainerRequest request)
+    /// <summary>Undoes the host side of a Create (devices, volumes, rootfs) and drops it from the persisted state.</summary>
+    internal static async ValueTask ReleaseStorageAsync(PodVm vm, ContainerStorage storage, CancellationToken ct)
     {
-        vm.Share.RemoveRootfs(request.Id);
-        Mounts.UnmountAll(Path.Combine(request.Bundle, "rootfs"));
+        try
+        {
+            await storage.ReleaseAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            vm.Forget(storage.Record.ContainerId);
+        }
     }
 
     /// <summary>The configuration file (annotation, runtime option, environment, defaults) with the pod's annotations applied.</summary>
