@@ -13,7 +13,10 @@ public sealed class BlockHotplug(QmpClient qmp, BlockHotplugOptions options)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, Plugged> _plugged = new(StringComparer.Ordinal);
-    private readonly BlockAddresses _addresses = new(options.PciBuses);
+    private readonly HotplugAddresses _addresses = new(options.PciBuses);
+
+    /// <summary>The VM's hotplug slots, which network interfaces take from too.</summary>
+    public HotplugAddresses Addresses => _addresses;
 
     /// <summary>Plugs <paramref name="hostPath"/> (a block device or image file), or adds a user to its existing plug.</summary>
     public async ValueTask<BlockAttachment> AttachAsync(string hostPath, bool readOnly, CancellationToken ct)
@@ -95,7 +98,7 @@ public sealed class BlockHotplug(QmpClient qmp, BlockHotplugOptions options)
                     throw;
                 }
 
-                return new Plugged(new BlockAttachment(key, device, node, "scsi", BlockAddresses.ScsiAddress(index)), () => _addresses.ReleaseScsi(index));
+                return new Plugged(new BlockAttachment(key, device, node, "scsi", HotplugAddresses.ScsiAddress(index)), () => _addresses.ReleaseScsi(index));
             }
 
             case "virtio-blk":

@@ -58,12 +58,22 @@ internal sealed class CniNetwork : IAsyncDisposable
         await IpAsync("-n", Pod, "route", "add", "default", "via", PeerAddress, "dev", "eth0");
     }
 
+    /// <summary>A second veth pair, as a CNI plugin adding an interface to a running pod makes it: eth1 in the pod with <paramref name="podAddress"/>/24, peer1 in the peer with <paramref name="peerAddress"/>/24.</summary>
+    public async Task AddInterfaceAsync(string podAddress, string peerAddress)
+    {
+        await IpAsync("-n", Pod, "link", "add", "eth1", "type", "veth", "peer", "name", "peer1", "netns", Peer);
+        await IpAsync("-n", Pod, "addr", "add", podAddress + "/24", "dev", "eth1");
+        await IpAsync("-n", Peer, "addr", "add", peerAddress + "/24", "dev", "peer1");
+        await IpAsync("-n", Pod, "link", "set", "eth1", "up");
+        await IpAsync("-n", Peer, "link", "set", "peer1", "up");
+    }
+
     /// <summary>`ip -n POD ARGS...` output.</summary>
     public async Task<string> InPodAsync(string tool, params string[] args) =>
         (await Command.RunAsync("/usr/sbin/ip", ["netns", "exec", Pod, tool, .. args])).EnsureSuccess().Stdout;
 
-    public Task<CommandResult> PingFromPeerAsync(int count) =>
-        Command.RunAsync("/usr/sbin/ip", ["netns", "exec", Peer, "ping", "-c", count.ToString(), "-W", "5", PodAddress], TimeSpan.FromSeconds(60));
+    public Task<CommandResult> PingFromPeerAsync(int count, string? address = null) =>
+        Command.RunAsync("/usr/sbin/ip", ["netns", "exec", Peer, "ping", "-c", count.ToString(), "-W", "5", address ?? PodAddress], TimeSpan.FromSeconds(60));
 
     private static async Task IpAsync(params string[] args) => (await Command.RunAsync("/usr/sbin/ip", args)).EnsureSuccess();
 

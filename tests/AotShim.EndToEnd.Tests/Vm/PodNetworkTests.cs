@@ -60,4 +60,39 @@ public sealed class PodNetworkTests : VmContainerdTests
         Assert.Equal(vethBefore, await cni.InPodAsync("ip", "-o", "-4", "addr", "show", "dev", "eth0"));
         Assert.Equal(routesBefore, await cni.InPodAsync("ip", "route", "show"));
     }
+
+    [Fact]
+    public async Task AnInterfaceCniAddsLater_IsHotpluggedWhenTheNextContainerJoins()
+    {
+        await using CniNetwork cni = await CniNetwork.CreateAsync();
+        string config = VmTestConfig.Write(Config.Path, "x64", name: "rescan", runtimeKeys: "internetworking_model = \"tcfilter\"");
+        string pod = NewId("pod");
+        string member = NewId("member");
+        (await Ctr.RunContainerAsync(new CtrRun(Image, pod, ["/bin/sleep", "1000"])
+        {
+            Detach = true,
+            RuntimeConfigPath = config,
+            ExtraArgs = ["--with-ns", "network:" + cni.PodNetnsPath, "--annotation", "io.kubernetes.cri.container-type=sandbox"],
+        }, TestContext.Current.CancellationToken)).EnsureSuccess();
+        await Ctr.WaitForStatusAsync(pod, "RUNNING");
+        await cni.AddInterfaceAsync("10.199.7.2", "10.199.7.1");
+
+        CommandResult joined = await Ctr.RunContainerAsync(new CtrRun(Image, member, ["/bin/sh", "-c", "ip -o -4 addr show"])
+        {
+            Remove = true,
+            RuntimeConfigPath = config,
+            ExtraArgs = ["--annotation", "io.kubernetes.cri.container-type=container", "--annotation", "io.kubernetes.cri.sandbox-id=" + pod],
+        }, TestContext.Current.CancellationToken);
+
+        Assert.True(joined.Succeeded, joined.ToString());
+        Assert.Matches($@"eth0\s+inet {cni.PodAddress.Replace(".", "\\.")}/24", joined.Stdout);
+        Assert.Matches(@"eth1\s+inet 10\.199\.7\.2/24", joined.Stdout);
+        Assert.Contains("tap1_kata", await cni.InPodAsync("tc", "filter", "show", "dev", "eth1", "ingress"));
+        CommandResult ping = await cni.PingFromPeerAsync(3, "10.199.7.2");
+        Assert.True(ping.Succeeded, "the peer could not ping the hot-plugged interface: " + ping);
+
+        await KillAndRemoveAsync(pod);
+        Assert.DoesNotContain("_kata", await cni.InPodAsync("ip", "link", "show"));
+        Assert.DoesNotContain("ingress", await cni.InPodAsync("tc", "qdisc", "show", "dev", "eth1"));
+    }
 }

@@ -87,7 +87,7 @@ public sealed class BlockHotplugTests
         var noBus = await Assert.ThrowsAsync<InvalidOperationException>(async () => await new BlockHotplug(qmp, new BlockHotplugOptions("virtio-blk")).AttachAsync(image, false, Ct));
 
         Assert.Equal("block_device_driver = \"nvdimm\": volumes are hot-plugged with \"virtio-scsi\" or \"virtio-blk\" only", nvdimm.Message);
-        Assert.Contains("needs a PCI bus to hot-plug on", noBus.Message);
+        Assert.Contains("needs a PCI bus", noBus.Message);
     }
 
     private static string Image(TempDirectory dir, string name) => SparseImage.Create(Path.Combine(dir.Path, name), 1 << 20);

@@ -11,6 +11,9 @@ namespace AotShim.GuestAgent.Network;
 /// </summary>
 internal static class GuestInterfaces
 {
+    /// <summary>A hot-plugged NIC's link appears once the guest kernel has probed the new PCI device.</summary>
+    private static readonly TimeSpan HotplugWait = TimeSpan.FromSeconds(5);
+
     public static Interface Update(Interface? wanted)
     {
         if (wanted is null)
@@ -22,8 +25,8 @@ internal static class GuestInterfaces
         var mac = ProtoAddresses.ParseMac(wanted.HwAddr, what);
         var addresses = wanted.IPAddresses.Select(a => ProtoAddresses.Parse(a, what)).ToList();
         using RouteNetlink netlink = RouteNetlink.Open();
-        LinkInfo link = netlink.ListLinks().FirstOrDefault(l => l.Mac.Equals(mac))
-            ?? throw new TtrpcException(TtrpcStatusCode.NotFound, $"UpdateInterface: no link has hwAddr {wanted.HwAddr} (wanted as \"{wanted.Name}\")");
+        LinkInfo link = WaitForLink(netlink, mac)
+            ?? throw new TtrpcException(TtrpcStatusCode.NotFound, $"UpdateInterface: no link has hwAddr {wanted.HwAddr} (wanted as \"{wanted.Name}\") within {HotplugWait.TotalSeconds} s");
         if (link.IsUp)
         {
             netlink.SetUp(link.Index, false);
@@ -51,6 +54,25 @@ internal static class GuestInterfaces
 
         netlink.SetUp(link.Index, true);
         return ToProto(netlink.FindLink(link.Index)!, netlink.ListAddresses().ToLookup(a => a.LinkIndex));
+    }
+
+    private static LinkInfo? WaitForLink(RouteNetlink netlink, System.Net.NetworkInformation.PhysicalAddress mac)
+    {
+        DateTime deadline = DateTime.UtcNow + HotplugWait;
+        while (true)
+        {
+            if (netlink.ListLinks().FirstOrDefault(l => l.Mac.Equals(mac)) is LinkInfo link)
+            {
+                return link;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return null;
+            }
+
+            Thread.Sleep(50);
+        }
     }
 
     public static Interfaces List()

@@ -33,6 +33,7 @@ public sealed class PodVm : IAsyncDisposable
     private VirtioFsDaemon? _virtioFs;
     private PodNetwork? _network;
     private SandboxCgroup? _cgroup;
+    private HotplugAddresses? _slots;
     private readonly Dictionary<string, StorageRecord> _containers = [];
     private readonly Action<string, string> _log;
 
@@ -176,7 +177,9 @@ public sealed class PodVm : IAsyncDisposable
         Task<QmpClient> connecting = QmpClient.ConnectAsync(Paths.QmpSocket, ct: ct).AsTask();
         await Qemu.EnsureRunningAsync(connecting, ct).ConfigureAwait(false);
         Qmp = await connecting.ConfigureAwait(false);
-        Storage = new SandboxStorage(Share, options.Volumes, new BlockHotplug(Qmp, BlockHotplugOptions.From(h, HotplugBuses(h))));
+        var blocks = new BlockHotplug(Qmp, BlockHotplugOptions.From(h, HotplugBuses(h)));
+        _slots = blocks.Addresses;
+        Storage = new SandboxStorage(Share, options.Volumes, blocks);
         trace.Mark("qmp_ready");
 
         Agent = await AgentDialer.DialAsync(endpoint, TimeSpan.FromSeconds(Configuration.Agent.DialTimeout), Qemu.Exited, ct).ConfigureAwait(false);
@@ -184,7 +187,7 @@ public sealed class PodVm : IAsyncDisposable
 
         if (_network is not null)
         {
-            await ConfigureGuestNetworkAsync(_network, ct).ConfigureAwait(false);
+            await ConfigureGuestNetworkAsync(_network.Endpoints, ct).ConfigureAwait(false);
             trace.Mark("network");
         }
 
@@ -208,19 +211,75 @@ public sealed class PodVm : IAsyncDisposable
             ? null
             : netnsPath;
 
-    /// <summary>kata's order: every interface, then the routes over them, then static neighbours.</summary>
-    private async Task ConfigureGuestNetworkAsync(PodNetwork network, CancellationToken ct)
+    /// <summary>kata's order: each new interface, then the routes over all of them, then static neighbours.</summary>
+    private async Task ConfigureGuestNetworkAsync(IEnumerable<PodEndpoint> added, CancellationToken ct)
     {
-        foreach (PodEndpoint endpoint in network.Endpoints)
+        foreach (PodEndpoint endpoint in added)
         {
             await Agent.UpdateInterfaceAsync(AgentNetwork.InterfaceOf(endpoint), ct).ConfigureAwait(false);
         }
 
-        await Agent.UpdateRoutesAsync(AgentNetwork.RoutesOf(network.Endpoints), ct).ConfigureAwait(false);
-        ARPNeighbors neighbours = AgentNetwork.NeighboursOf(network.Endpoints);
+        await Agent.UpdateRoutesAsync(AgentNetwork.RoutesOf(_network!.Endpoints), ct).ConfigureAwait(false);
+        ARPNeighbors neighbours = AgentNetwork.NeighboursOf(added);
         if (neighbours.ARPNeighbors_.Count > 0)
         {
             await Agent.AddArpNeighborsAsync(neighbours, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Connects the veths CNI added to the pod's namespace since the VM booted: each new tap is hot-plugged (getfd,
+    /// netdev_add, device_add on a free hotplug slot), then the agent configures it as at boot.
+    /// </summary>
+    public async Task RescanNetworkAsync(CancellationToken ct)
+    {
+        if (_network is null)
+        {
+            return;
+        }
+
+        IReadOnlyList<int> added = _network.Rescan();
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (int index in added)
+            {
+                await HotplugInterfaceAsync(index, _network.TakeQueues(index), ct).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _network.ReleaseQueues();
+            SandboxStore.Write(State);
+        }
+
+        await ConfigureGuestNetworkAsync(added.Select(i => _network.Endpoints[i]), ct).ConfigureAwait(false);
+    }
+
+    private async Task HotplugInterfaceAsync(int index, QueueFds fds, CancellationToken ct)
+    {
+        (PciHotplugBus bus, int slot) = _slots!.TakePci();
+        int queues = fds.Queues.Count;
+        var device = new VirtioNetDevice("virtio-net-" + index, "network-" + index)
+        {
+            Mac = _network!.Endpoints[index].GuestMac,
+            Mq = queues > 1,
+            Vectors = queues > 1 ? 2 * queues + 2 : null,
+            Bus = bus.Id,
+            Addr = PciHotplugBus.Slot(slot),
+        };
+        try
+        {
+            await Qmp.HotplugTapAsync(device, fds.Queues, fds.Vhost, ct: ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            _slots.ReleasePci(bus, slot);
+            throw;
         }
     }
 

@@ -67,6 +67,7 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         else
         {
             await hooks.RunCreateAsync(_vm.Qemu.Pid, ct).ConfigureAwait(false);
+            await _vm.RescanNetworkAsync(ct).ConfigureAwait(false);
         }
 
         PodVm vm = _vm;

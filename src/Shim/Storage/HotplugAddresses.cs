@@ -1,10 +1,11 @@
 namespace AotShim.Shim.Storage;
 
 /// <summary>
-/// The guest addresses volumes may take: the lowest free slot on the PCI hotplug buses (in order), or the lowest free
-/// SCSI index, which kata splits into scsi-id index/256 and lun index%256 on the one virtio-scsi controller.
+/// The guest addresses hot-plugged devices may take: the lowest free slot on the PCI hotplug buses (in order), shared by
+/// volumes and network interfaces, or the lowest free SCSI index, which kata splits into scsi-id index/256 and lun
+/// index%256 on the one virtio-scsi controller.
 /// </summary>
-internal sealed class BlockAddresses(IReadOnlyList<PciHotplugBus> buses)
+public sealed class HotplugAddresses(IReadOnlyList<PciHotplugBus> buses)
 {
     /// <summary>kata's maxSCSIDevices.</summary>
     private const int ScsiIndexes = 65535;
@@ -16,7 +17,7 @@ internal sealed class BlockAddresses(IReadOnlyList<PciHotplugBus> buses)
     {
         if (buses.Count == 0)
         {
-            throw new InvalidOperationException("block_device_driver = \"virtio-blk\" needs a PCI bus to hot-plug on, and the VM has none (default_bridges = 0)");
+            throw new InvalidOperationException("hot-plugging a PCI device (a virtio-blk volume, a network interface) needs a PCI bus, and the VM has none it can hot-plug on (default_bridges = 0, or pcie_root_port set)");
         }
 
         foreach (PciHotplugBus bus in buses)
