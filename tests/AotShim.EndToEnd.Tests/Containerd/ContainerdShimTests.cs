@@ -78,6 +78,26 @@ public abstract class ContainerdShimTests : IAsyncLifetime
     protected IReadOnlyList<HostProcess> ShimsOf(string id) =>
         Containerd.ShimProcesses().Where(p => p.Argv.Contains(id)).ToList();
 
+    /// <summary>SIGKILLs the shim serving <paramref name="id"/>, then deletes the task and container as containerd's user would.</summary>
+    protected async Task KillShimThenDeleteAsync(string id, CtrEvents events)
+    {
+        IReadOnlyList<HostProcess> shims = ShimsOf(id);
+        Assert.True(shims.Count > 0, "no shim process found with -id " + id);
+
+        foreach (HostProcess shim in shims)
+        {
+            HostProcesses.Signal(shim.Pid, HostProcesses.SIGKILL);
+        }
+
+        Assert.True(await HostProcesses.WaitGoneAsync(shims.Select(s => s.Pid), TimeSpan.FromSeconds(10)), "shim survived SIGKILL");
+        // containerd notices the closed connection and cleans up itself (publishing /tasks/exit);
+        // then `task delete` may find nothing left to delete, which is fine.
+        await events.WaitForAsync("/tasks/exit", id);
+        CommandResult delete = await Ctr.TaskDeleteAsync(id);
+        Assert.True(delete.Succeeded || delete.Stderr.Contains("not found", StringComparison.Ordinal), delete.ToString());
+        (await Ctr.ContainerRmAsync(id)).EnsureSuccess();
+    }
+
     /// <summary>SIGKILLs a running task, waits for it to stop, deletes it and its container, then checks nothing is left.</summary>
     protected async Task KillAndRemoveAsync(string id)
     {

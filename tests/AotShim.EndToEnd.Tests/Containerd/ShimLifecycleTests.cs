@@ -201,21 +201,7 @@ public abstract class ShimLifecycleTests : ContainerdShimTests
         await using CtrEvents events = await Ctr.StartEventsAsync();
         (await Ctr.RunDetachedAsync(Image, id, "/bin/sleep", "1000")).EnsureSuccess();
         CtrTask task = await Ctr.WaitForStatusAsync(id, "RUNNING");
-        IReadOnlyList<HostProcess> shims = ShimsOf(id);
-        Assert.True(shims.Count > 0, "no shim process found with -id " + id);
-
-        foreach (HostProcess shim in shims)
-        {
-            HostProcesses.Signal(shim.Pid, HostProcesses.SIGKILL);
-        }
-
-        Assert.True(await HostProcesses.WaitGoneAsync(shims.Select(s => s.Pid), TimeSpan.FromSeconds(10)), "shim survived SIGKILL");
-        // containerd notices the closed connection and cleans up itself (publishing /tasks/exit);
-        // then `task delete` may find nothing left to delete, which is fine.
-        await events.WaitForAsync("/tasks/exit", id);
-        CommandResult delete = await Ctr.TaskDeleteAsync(id);
-        Assert.True(delete.Succeeded || delete.Stderr.Contains("not found", StringComparison.Ordinal), delete.ToString());
-        (await Ctr.ContainerRmAsync(id)).EnsureSuccess();
+        await KillShimThenDeleteAsync(id, events);
 
         await AssertNothingLeftAsync(id, task.Pid, checkSocket: ShimSocketRemovedAfterShimCrash);
         Assert.Empty(Containerd.Mounts());

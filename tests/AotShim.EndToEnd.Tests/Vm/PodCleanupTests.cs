@@ -21,19 +21,8 @@ public sealed class PodCleanupTests : VmContainerdTests
         CtrTask task = await Ctr.WaitForStatusAsync(id, "RUNNING");
         Assert.Contains("tap0_kata", await cni.InPodAsync("ip", "link", "show"));
         Assert.NotEmpty(SandboxCgroups(id));
-        IReadOnlyList<HostProcess> shims = ShimsOf(id);
-        Assert.NotEmpty(shims);
 
-        foreach (HostProcess shim in shims)
-        {
-            HostProcesses.Signal(shim.Pid, HostProcesses.SIGKILL);
-        }
-
-        Assert.True(await HostProcesses.WaitGoneAsync(shims.Select(s => s.Pid), TimeSpan.FromSeconds(10)), "shim survived SIGKILL");
-        await events.WaitForAsync("/tasks/exit", id);
-        CommandResult delete = await Ctr.TaskDeleteAsync(id);
-        Assert.True(delete.Succeeded || delete.Stderr.Contains("not found", StringComparison.Ordinal), delete.ToString());
-        (await Ctr.ContainerRmAsync(id)).EnsureSuccess();
+        await KillShimThenDeleteAsync(id, events);
 
         await AssertNothingLeftAsync(id, task.Pid);
         Assert.DoesNotContain("_kata", await cni.InPodAsync("ip", "link", "show"));

@@ -17,17 +17,7 @@ public sealed class VmResizerWithoutGuestTests
     [Fact]
     public async Task Arm64_virt_keeps_its_vcpus_with_a_warning_naming_the_container_and_never_asks_the_agent()
     {
-        var h = new QemuConfig
-        {
-            Path = "/usr/bin/qemu-system-aarch64",
-            MachineType = "virt",
-            Accelerator = "tcg",
-            Kernel = "/dev/null",
-            SharedFs = "none",
-            DefaultMemory = 512,
-            DefaultMaxVcpus = 2,
-            PcieRootPort = 1,
-        };
+        QemuConfig h = SandboxVm.Arm64VirtWithoutGuest;
         await using SandboxVm vm = await SandboxVm.StartAsync(new Configuration { Hypervisor = h }, HostArchitecture.Arm64, SandboxVm.WithoutGuest, host => host with { Cpus = 2 });
         using var scratch = new TempDirectory();
         string agentSocket = Path.Combine(scratch.Path, "agent.sock");

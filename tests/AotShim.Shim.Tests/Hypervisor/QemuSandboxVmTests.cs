@@ -98,17 +98,7 @@ public sealed class QemuSandboxVmTests
     [Fact]
     public async Task Arm64_virt_reports_cpu_hotplug_as_not_supported_instead_of_hanging()
     {
-        var h = new QemuConfig
-        {
-            Path = "/usr/bin/qemu-system-aarch64",
-            MachineType = "virt",
-            Accelerator = "tcg",
-            Kernel = "/dev/null",
-            SharedFs = "none",
-            DefaultMemory = 512,
-            DefaultMaxVcpus = 2,
-            PcieRootPort = 1,
-        };
+        QemuConfig h = SandboxVm.Arm64VirtWithoutGuest;
         await using SandboxVm vm = await SandboxVm.StartAsync(new Configuration { Hypervisor = h }, HostArchitecture.Arm64, SandboxVm.WithoutGuest);
 
         var e = await Assert.ThrowsAsync<QmpNotSupportedException>(async () => await vm.Qmp.HotplugCpuAsync("vcpu1", TimeSpan.FromSeconds(10), ct: Ct));

@@ -83,6 +83,19 @@ internal sealed class SandboxVm : IAsyncDisposable
         }
     }
 
+    /// <summary>An arm64 virt VM under TCG with no kernel to run: enough for QMP, not for a guest.</summary>
+    public static QemuConfig Arm64VirtWithoutGuest => new()
+    {
+        Path = "/usr/bin/qemu-system-aarch64",
+        MachineType = "virt",
+        Accelerator = "tcg",
+        Kernel = "/dev/null",
+        SharedFs = "none",
+        DefaultMemory = 512,
+        DefaultMaxVcpus = 2,
+        PcieRootPort = 1,
+    };
+
     /// <summary>The builder's argv without the guest kernel and paused (-S): QEMU without a guest.</summary>
     public static IReadOnlyList<string> WithoutGuest(IReadOnlyList<string> arguments)
     {
