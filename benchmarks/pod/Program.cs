@@ -112,6 +112,18 @@ try
 
     double[] own = [.. samples.Select(s => shimOwn.Sum(p => s.GetValueOrDefault(p))).Order()];
     table.AppendLine(CultureInfo.InvariantCulture, $"| **shim's own share** ({string.Join(" + ", shimOwn.Where(p => samples.Any(s => s.ContainsKey(p))))}) | **{Median(own):0.00}** | {own[0]:0.00} | {own[^1]:0.00} | shim |");
+    if (cni is not null && network == "tcfilter")
+    {
+        var iproute = new List<double>();
+        for (int i = 0; i < runs; i++)
+        {
+            iproute.Add(await IprouteTcFilter.SetUpOnceAsync(cni));
+        }
+
+        double[] peer = [.. iproute.Order()];
+        table.AppendLine(CultureInfo.InvariantCulture, $"| peer: the netns phase's tap, qdiscs and filters by `ip`/`tc` commands | {Median(peer):0.00} | {peer[0]:0.00} | {peer[^1]:0.00} | iproute2 |");
+    }
+
     double[] wallSorted = [.. walls.Order()];
     table.AppendLine(CultureInfo.InvariantCulture, $"| `ctr run --rm IMG ID {(command is null ? "true" : "sh -c ...")}` wall | {Median(wallSorted):0.0} | {wallSorted[0]:0.0} | {wallSorted[^1]:0.0} | all, incl. ctr and teardown |");
     Console.Write(table);
