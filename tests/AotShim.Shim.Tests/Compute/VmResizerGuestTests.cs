@@ -49,18 +49,20 @@ public sealed class VmResizerGuestTests
         await using AgentClient agent = await AgentDialer.DialAsync(new SerialAgentEndpoint(vm.Facts.Paths.AgentSocket), GuestBoot, vm.Process.Exited, Ct);
         await agent.CreateSandboxAsync(new CreateSandboxRequest { SandboxId = vm.Facts.Id, Storages = { ShareStorage.For(h, SandboxFacts.DefaultShareTag) } }, Ct);
         var warnings = new List<string>();
+        var reports = new List<string>();
+        void Warn(string level, string message) => (level == "warning" ? warnings : reports).Add(message);
         VmBounds bounds = VmBounds.For(h, vm.Facts.Host);
         Assert.Equal(new VmBounds(1, 4, 512, 2048, 4), bounds);
         (int cpus, long memTotal) = await ProbeAsync(vm, agent, "probe0");
         Assert.Equal(1, cpus);
 
-        var fixedSize = new VmResizer(vm.Qmp, agent, bounds, h, staticSizing: true, unplugVcpus: true, (_, message) => warnings.Add(message));
+        var fixedSize = new VmResizer(vm.Qmp, agent, bounds, h, staticSizing: true, unplugVcpus: true, Warn);
         await fixedSize.ApplyAsync("ctr", Resources(200_000, 100_000, 256 * MiB), Ct);
         Assert.Single(await vm.Qmp.QueryCpusFastAsync(ct: Ct));
         Assert.Empty(await vm.Qmp.QueryMemoryDevicesAsync(ct: Ct));
 
         // Unplugging as kata (and this product under KVM) does; the unplugs come last because under TCG no hot-add may follow one.
-        var resizer = new VmResizer(vm.Qmp, agent, bounds, h, staticSizing: false, unplugVcpus: true, (_, message) => warnings.Add(message));
+        var resizer = new VmResizer(vm.Qmp, agent, bounds, h, staticSizing: false, unplugVcpus: true, Warn);
         await resizer.ApplyAsync("ctr", Resources(200_000, 100_000, 256 * MiB), Ct);
 
         Assert.Equal((3u, 768ul), (resizer.Vcpus, resizer.MemoryMiB));
@@ -75,6 +77,7 @@ public sealed class VmResizerGuestTests
         Assert.Equal(3, (await vm.Qmp.QueryCpusFastAsync(ct: Ct)).Count);
         Assert.Single(await vm.Qmp.QueryMemoryDevicesAsync(ct: Ct));
         Assert.Empty(warnings);
+        Assert.Contains(reports, r => r.Contains("hotplugged the VM to 3 vCPUs", StringComparison.Ordinal) && r.Contains("query-cpus-fast: 3 vCPUs", StringComparison.Ordinal));
 
         await resizer.ApplyAsync("greedy", Resources(800_000, 100_000, 128 * MiB), Ct);
         Assert.Equal((4u, 896ul), (resizer.Vcpus, resizer.MemoryMiB));
