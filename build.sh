@@ -108,9 +108,9 @@ demo() {
   # A pod in a VM: private containerd -> containerd-shim-ecr-v2 -> QEMU (TCG here) -> test guest -> agent -> container.
   need_packages "${TEST_PACKAGES[@]}"
   guest x64
-  echo "== ctr run --rm --runtime io.containerd.ecr.v2 (busybox image, x64 test guest under QEMU TCG)"
-  dotnet run -c Release --project benchmarks/pod -- --shim "$ROOT/out/linux-x64/containerd-shim-ecr-v2" -n 1 --no-warmup \
-    --command 'echo "hello from a container in a VM"; uname -srm; grep -m1 "model name" /proc/cpuinfo'
+  echo "== ctr run --rm --runtime io.containerd.ecr.v2 (busybox image, x64 test guest under QEMU TCG, CNI-style network via tcfilter)"
+  dotnet run -c Release --project benchmarks/pod -- --shim "$ROOT/out/linux-x64/containerd-shim-ecr-v2" -n 1 --no-warmup --network tcfilter \
+    --command 'echo "hello from a container in a VM"; uname -srm; grep -m1 "model name" /proc/cpuinfo; ip -o -4 addr show eth0'
 }
 
 case "$ACTION" in

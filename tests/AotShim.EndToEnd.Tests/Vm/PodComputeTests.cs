@@ -28,7 +28,7 @@ public sealed class PodComputeTests : VmContainerdTests
         (int cpus, long memoryKiB) = Parse(run.Stdout);
         Assert.Equal(3, cpus);
         Assert.True(memoryKiB > 512 * 1024, $"MemTotal {memoryKiB} kB: the 256 MiB did not arrive on top of the 512 MiB boot memory");
-        Assert.Contains("hotplugged", Containerd.ReadLog());
+        Assert.Contains($"container {id}: hotplugged the VM to 3 vCPUs and 768 MiB (query-cpus-fast: 3 vCPUs, query-memory-devices: 1 DIMMs)", Containerd.ReadLog());
         await AssertNothingLeftAsync(id);
     }
 

@@ -95,4 +95,25 @@ public sealed class PodNetworkTests : VmContainerdTests
         Assert.DoesNotContain("_kata", await cni.InPodAsync("ip", "link", "show"));
         Assert.DoesNotContain("ingress", await cni.InPodAsync("tc", "qdisc", "show", "dev", "eth1"));
     }
+
+    [Fact]
+    public async Task DisableNewNetns_LeavesThePodsNamespaceAlone()
+    {
+        await using CniNetwork cni = await CniNetwork.CreateAsync();
+        string config = VmTestConfig.Write(Config.Path, "x64", name: "nonetns", runtimeKeys: "internetworking_model = \"tcfilter\"\ndisable_new_netns = true");
+        string id = NewId("nonetns");
+
+        CommandResult run = await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sh", "-c", "ip -o -4 addr show"])
+        {
+            Remove = true,
+            RuntimeConfigPath = config,
+            ExtraArgs = ["--with-ns", "network:" + cni.PodNetnsPath],
+        }, TestContext.Current.CancellationToken);
+
+        Assert.True(run.Succeeded, run.ToString());
+        Assert.DoesNotContain(cni.PodAddress, run.Stdout);
+        Assert.Empty(await cni.InPodAsync("tc", "qdisc", "show", "dev", "eth0", "ingress"));
+        Assert.DoesNotContain("_kata", await cni.InPodAsync("ip", "link", "show"));
+        await AssertNothingLeftAsync(id);
+    }
 }
