@@ -2,7 +2,7 @@ using AotShim.Shim.Hashing;
 
 namespace AotShim.Shim.Tests.Hashing;
 
-public sealed class Sha256Tests : ShaHashTests<Sha256, Sha256Compression>
+public sealed class Sha256Tests : ShaHashTests<Sha256, ShaCompression<uint, Sha256Width>>
 {
     protected override string MillionA => "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0";
 

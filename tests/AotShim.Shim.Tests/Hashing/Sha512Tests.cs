@@ -2,7 +2,7 @@ using AotShim.Shim.Hashing;
 
 namespace AotShim.Shim.Tests.Hashing;
 
-public sealed class Sha512Tests : ShaHashTests<Sha512, Sha512Compression>
+public sealed class Sha512Tests : ShaHashTests<Sha512, ShaCompression<ulong, Sha512Width>>
 {
     protected override string MillionA => "e718483d0ce769644e2e42c7bc15b4638e1f98b13b2044285632a803afa973ebde0ff244877ea60a4cb0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b";
 
