@@ -19,16 +19,26 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
     private long _chunksRead;
     private int _inFlight;
     private int _closed;
+    private int _started;
+    private int _closeRequested;
 
     /// <summary>Copies until EOF or close; runs on a thread of its own since fifo opens and reads block.</summary>
     public async Task PumpAsync(string fifo, CancellationToken ct)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        Interlocked.Exchange(ref _started, 1);
         try
         {
             using (var input = new FileStream(fifo, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0))
             {
                 _opened.TrySetResult(input);
+
+                // CloseIO came before this thread got the fifo open: what ctr wrote is still in it, to be sent first.
+                if (Volatile.Read(ref _closeRequested) == 1)
+                {
+                    _ = DrainThenCloseAsync(ct);
+                }
+
                 int read;
                 while (Volatile.Read(ref _closed) == 0 && (read = input.Read(buffer.AsSpan(0, ChunkSize))) > 0)
                 {
@@ -62,28 +72,54 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
         }
     }
 
-    /// <summary>containerd's CloseIO: waits until the fifo is empty and nothing read is still on its way, then closes.</summary>
+    /// <summary>
+    /// containerd's CloseIO: waits until the fifo is empty and nothing read is still on its way, then closes. Before the
+    /// pump has opened the fifo it only marks the close, which the pump carries out once it has.
+    /// </summary>
     public async Task CloseAsync(CancellationToken ct)
     {
-        if (_opened.Task.IsCompletedSuccessfully)
+        Interlocked.Exchange(ref _closeRequested, 1);
+        if (!_opened.Task.IsCompleted)
         {
-            FifoProbe probe = new(_opened.Task.Result);
-            long seen = -1;
-            while (true)
+            if (Volatile.Read(ref _started) == 0)
             {
-                long reads = Interlocked.Read(ref _chunksRead);
-                bool idle = Volatile.Read(ref _inFlight) == 0 && probe.Empty();
-                if (idle && reads == seen)
-                {
-                    break;
-                }
-
-                seen = idle ? reads : -1;
-                await Task.Delay(SettleInterval, ct).ConfigureAwait(false);
+                return;
             }
+
+            await Task.WhenAny(_opened.Task).WaitAsync(ct).ConfigureAwait(false);
         }
 
-        await CloseOnceAsync(ct).ConfigureAwait(false);
+        await DrainThenCloseAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task DrainThenCloseAsync(CancellationToken ct)
+    {
+        try
+        {
+            if (_opened.Task.IsCompletedSuccessfully)
+            {
+                FifoProbe probe = new(_opened.Task.Result);
+                long seen = -1;
+                while (true)
+                {
+                    long reads = Interlocked.Read(ref _chunksRead);
+                    bool idle = Volatile.Read(ref _inFlight) == 0 && probe.Empty();
+                    if (idle && reads == seen)
+                    {
+                        break;
+                    }
+
+                    seen = idle ? reads : -1;
+                    await Task.Delay(SettleInterval, ct).ConfigureAwait(false);
+                }
+            }
+
+            await CloseOnceAsync(ct).ConfigureAwait(false);
+        }
+        catch (TtrpcException)
+        {
+            // The process or the VM is gone: there is no one left to read stdin.
+        }
     }
 
     private async Task CloseOnceAsync(CancellationToken ct)

@@ -17,7 +17,7 @@ public sealed class HookRunnerLeakTests
         using var scripts = new HookScripts();
         OciState state = HookScripts.State();
         await HookRunner.RunAsync([scripts.Hook("warm-up", "cat > /dev/null")], HookStages.Prestart, state, ct);
-        string[] fdsBefore = [.. ProcessFds.Targets().Order()];
+        string[] fdsBefore = [.. RunnerKinds(ProcessFds.Targets()).Order()];
         int[] childrenBefore = Children();
 
         await HookRunner.RunAsync([scripts.Hook("ok", "cat > /dev/null; echo fine >&2")], HookStages.Prestart, state, ct);
@@ -32,9 +32,13 @@ public sealed class HookRunnerLeakTests
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
         }
 
-        Assert.Equal(fdsBefore, ProcessFds.Targets().Order());
+        Assert.Equal(fdsBefore, RunnerKinds(ProcessFds.Targets()).Order());
         Assert.Equal(childrenBefore, Children());
     }
+
+    /// <summary>Assemblies the runtime loads late keep an fd open each; a hook run can only leak pipes, pidfds and /dev/null.</summary>
+    private static IEnumerable<string> RunnerKinds(IEnumerable<string> targets) =>
+        targets.Where(t => !t.EndsWith(".dll", StringComparison.Ordinal));
 
     /// <summary>Every child of every thread of this process, zombies included.</summary>
     private static int[] Children()
