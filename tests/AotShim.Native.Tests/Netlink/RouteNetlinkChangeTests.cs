@@ -6,17 +6,11 @@ using AotShim.Native.Netlink;
 namespace AotShim.Native.Tests.Netlink;
 
 /// <summary>Changes made through RouteNetlink in a test namespace, checked with `ip`.</summary>
-public sealed class RouteNetlinkChangeTests : IDisposable
+public sealed class RouteNetlinkChangeTests : NetlinkNamespaceTests
 {
-    private readonly TestNetns _netns = new();
-    private readonly NetworkNamespace _ns;
-    private readonly RouteNetlink _netlink;
-
     public RouteNetlinkChangeTests()
+        : base("v0", "v1")
     {
-        _netns.Ip("link", "add", "v0", "type", "veth", "peer", "name", "v1");
-        _ns = NetworkNamespace.Open(_netns.Path);
-        _netlink = _ns.Run(RouteNetlink.Open);
     }
 
     private int V0 => _netlink.FindLink("v0")!.Index;
@@ -119,12 +113,5 @@ public sealed class RouteNetlinkChangeTests : IDisposable
         Assert.Contains("\"much-too-long-name\" is not a valid interface name", name.Message);
         Assert.Contains("RTM_NEWADDR 10.1.1.1/33: prefix length 33 is outside 0..32", prefix.Message);
         Assert.Contains("10.1.0.0 is not an IPv6 address", family.Message);
-    }
-
-    public void Dispose()
-    {
-        _netlink.Dispose();
-        _ns.Dispose();
-        _netns.Dispose();
     }
 }

@@ -5,17 +5,11 @@ using Microsoft.Win32.SafeHandles;
 namespace AotShim.Native.Tests.Netlink;
 
 /// <summary>tcfilter between a veth and a tap: ingress qdiscs and u32 mirred redirects, compared with what tc itself adds.</summary>
-public sealed partial class TrafficControlTests : IDisposable
+public sealed partial class TrafficControlTests : NetlinkNamespaceTests
 {
-    private readonly TestNetns _netns = new();
-    private readonly NetworkNamespace _ns;
-    private readonly RouteNetlink _netlink;
-
     public TrafficControlTests()
+        : base("eth0", "eth1")
     {
-        _netns.Ip("link", "add", "eth0", "type", "veth", "peer", "name", "eth1");
-        _ns = NetworkNamespace.Open(_netns.Path);
-        _netlink = _ns.Run(RouteNetlink.Open);
     }
 
     private int Eth0 => _netlink.FindLink("eth0")!.Index;
@@ -79,13 +73,6 @@ public sealed partial class TrafficControlTests : IDisposable
         var e = Assert.Throws<NativeException>(() => _netlink.AddRedirectFilter(Eth0, 99999));
 
         Assert.StartsWith($"RTM_NEWTFILTER u32 mirred redirect from link {Eth0} (eth0) to link 99999", e.Message);
-    }
-
-    public void Dispose()
-    {
-        _netlink.Dispose();
-        _ns.Dispose();
-        _netns.Dispose();
     }
 
     /// <summary>`tc -d filter show dev FROM ingress` with the device names and the action's index made neutral.</summary>

@@ -11,6 +11,9 @@ internal static class AgentRpc
 {
     public const string Service = "grpc.AgentService";
 
+    /// <summary>The answer of every RPC that returns google.protobuf.Empty.</summary>
+    public static readonly Google.Protobuf.WellKnownTypes.Empty Done = new();
+
     public static void Add<TRequest, TResponse>(
         TtrpcServer server,
         string method,

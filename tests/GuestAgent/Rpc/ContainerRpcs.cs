@@ -13,8 +13,6 @@ namespace AotShim.GuestAgent.Rpc;
 /// </summary>
 internal sealed class ContainerRpcs(GuestSandbox sandbox)
 {
-    private static readonly Empty Done = new();
-
     public void Register(TtrpcServer server)
     {
         AgentRpc.Add(server, "CreateContainer", CreateContainerRequest.Parser, (r, _) => CreateAsync(r));
@@ -47,7 +45,7 @@ internal sealed class ContainerRpcs(GuestSandbox sandbox)
             CgroupResources.Apply(cgroup, spec.Linux?.Resources);
             string execId = request.ExecId.Length > 0 ? request.ExecId : id;
             created = new GuestContainer(id, spec, cgroup, storages, new GuestProcess(id, execId, spec.Process));
-            return ValueTask.FromResult(Done);
+            return ValueTask.FromResult(AgentRpc.Done);
         }
         catch
         {
@@ -65,7 +63,7 @@ internal sealed class ContainerRpcs(GuestSandbox sandbox)
     {
         GuestContainer container = sandbox.Find(request.ContainerId);
         await container.Init.StartAsync(container.InitPlan()).ConfigureAwait(false);
-        return Done;
+        return AgentRpc.Done;
     }
 
     /// <summary>A timeout (seconds) bounds the whole removal; 0 waits as long as it takes.</summary>
@@ -82,19 +80,19 @@ internal sealed class ContainerRpcs(GuestSandbox sandbox)
             await removal.ConfigureAwait(false);
         }
 
-        return Done;
+        return AgentRpc.Done;
     }
 
     private ValueTask<Empty> Update(UpdateContainerRequest request)
     {
         CgroupResources.Apply(sandbox.Find(request.ContainerId).Cgroup, request.Resources);
-        return ValueTask.FromResult(Done);
+        return ValueTask.FromResult(AgentRpc.Done);
     }
 
     private async ValueTask<Empty> FreezeAsync(string containerId, bool frozen)
     {
         await sandbox.Find(containerId).Cgroup.FreezeAsync(frozen).ConfigureAwait(false);
-        return Done;
+        return AgentRpc.Done;
     }
 
     private static Spec Validate(string id, Spec? spec)

@@ -13,25 +13,23 @@ namespace AotShim.GuestAgent.Rpc;
 /// </summary>
 internal sealed class GuestRpcs(GuestSandbox sandbox)
 {
-    private static readonly Empty Done = new();
-
     public void Register(TtrpcServer server)
     {
         AgentRpc.Add(server, "GetGuestDetails", GuestDetailsRequest.Parser, (r, _) => ValueTask.FromResult(GuestDetails.Read(r)));
         AgentRpc.Add(server, "SetGuestDateTime", SetGuestDateTimeRequest.Parser, (r, _) =>
         {
             GuestLibc.SetTimeOfDay(r.Sec, r.Usec);
-            return ValueTask.FromResult(Done);
+            return ValueTask.FromResult(AgentRpc.Done);
         });
         AgentRpc.Add(server, "OnlineCPUMem", OnlineCPUMemRequest.Parser, async (r, c) =>
         {
             await HotplugOnline.OnlineAsync(r, c.CancellationToken).ConfigureAwait(false);
-            return Done;
+            return AgentRpc.Done;
         });
         AgentRpc.Add(server, "CopyFile", CopyFileRequest.Parser, (r, _) =>
         {
             FileCopy.Write(r);
-            return ValueTask.FromResult(Done);
+            return ValueTask.FromResult(AgentRpc.Done);
         });
         AgentRpc.Add(server, "GetOOMEvent", GetOOMEventRequest.Parser, WaitForOomAsync);
     }

@@ -14,8 +14,6 @@ namespace AotShim.GuestAgent.Rpc;
 /// </summary>
 internal sealed class ProcessRpcs(GuestSandbox sandbox)
 {
-    private static readonly Empty Done = new();
-
     public void Register(TtrpcServer server)
     {
         AgentRpc.Add(server, "ExecProcess", ExecProcessRequest.Parser, (r, _) => ExecAsync(r));
@@ -58,7 +56,7 @@ internal sealed class ProcessRpcs(GuestSandbox sandbox)
             throw;
         }
 
-        return Done;
+        return AgentRpc.Done;
     }
 
     private async ValueTask<Empty> SignalAsync(SignalProcessRequest request)
@@ -68,12 +66,12 @@ internal sealed class ProcessRpcs(GuestSandbox sandbox)
         if (request.ExecId.Length > 0)
         {
             container.Find(request.ExecId).Signal(signal);
-            return Done;
+            return AgentRpc.Done;
         }
 
         container.Init.Signal(signal);
         await container.Cgroup.SignalAllAsync(signal).ConfigureAwait(false);
-        return Done;
+        return AgentRpc.Done;
     }
 
     private async ValueTask<WaitProcessResponse> WaitAsync(WaitProcessRequest request, TtrpcContext context)

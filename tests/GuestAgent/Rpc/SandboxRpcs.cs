@@ -14,8 +14,6 @@ namespace AotShim.GuestAgent.Rpc;
 /// </summary>
 internal sealed class SandboxRpcs(GuestSandbox sandbox)
 {
-    private static readonly Empty Done = new();
-
     public void Register(TtrpcServer server)
     {
         AgentRpc.Add(server, "CreateSandbox", CreateSandboxRequest.Parser, (r, _) => Create(r));
@@ -36,7 +34,7 @@ internal sealed class SandboxRpcs(GuestSandbox sandbox)
 
         sandbox.Storages.Add(request.Storages);
         sandbox.Open();
-        return ValueTask.FromResult(Done);
+        return ValueTask.FromResult(AgentRpc.Done);
     }
 
     private async ValueTask<Empty> DestroyAsync()
@@ -57,7 +55,7 @@ internal sealed class SandboxRpcs(GuestSandbox sandbox)
         sandbox.Storages.ReleaseAll();
         sandbox.MarkDestroyed();
         return failures.Count == 0
-            ? Done
+            ? AgentRpc.Done
             : throw new TtrpcException(TtrpcStatusCode.Internal, "sandbox destroyed with errors: " + string.Join("; ", failures));
     }
 }

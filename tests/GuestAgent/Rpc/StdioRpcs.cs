@@ -17,8 +17,6 @@ internal sealed class StdioRpcs(GuestSandbox sandbox)
 {
     // Keeps every response well under TTRPC's 4 MiB message limit.
     private const int MaxRead = 1 << 20;
-    private static readonly Empty Done = new();
-
     public void Register(TtrpcServer server)
     {
         AgentRpc.Add(server, "WriteStdin", WriteStreamRequest.Parser, WriteAsync);
@@ -28,7 +26,7 @@ internal sealed class StdioRpcs(GuestSandbox sandbox)
         AgentRpc.Add(server, "TtyWinResize", TtyWinResizeRequest.Parser, (r, _) =>
         {
             Find(r.ContainerId, r.ExecId).Stdio.Resize(r.Row, r.Column);
-            return ValueTask.FromResult(Done);
+            return ValueTask.FromResult(AgentRpc.Done);
         });
     }
 
@@ -58,7 +56,7 @@ internal sealed class StdioRpcs(GuestSandbox sandbox)
     private async ValueTask<Empty> CloseAsync(CloseStdinRequest request, TtrpcContext context)
     {
         await Find(request.ContainerId, request.ExecId).Stdio.Stdin.CloseAsync().ConfigureAwait(false);
-        return Done;
+        return AgentRpc.Done;
     }
 
     private GuestProcess Find(string containerId, string execId) => sandbox.Find(containerId).Find(execId);
