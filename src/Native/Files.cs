@@ -44,6 +44,30 @@ public static class Files
         return bytes;
     }
 
+    /// <summary>Blocks until a read of <paramref name="fd"/> would not block: data waiting, or its writers gone.</summary>
+    public static unsafe void WaitReadable(System.Runtime.InteropServices.SafeHandle fd)
+    {
+        bool added = false;
+        try
+        {
+            fd.DangerousAddRef(ref added);
+            var poll = new Tmds.Linux.pollfd { fd = (int)fd.DangerousGetHandle(), events = Tmds.Linux.LibC.POLLIN };
+            int ready;
+            while (Syscall.Interrupted(ready = Tmds.Linux.LibC.poll(&poll, 1, -1)))
+            {
+            }
+
+            Syscall.Check(ready, $"poll({poll.fd}, POLLIN)");
+        }
+        finally
+        {
+            if (added)
+            {
+                fd.DangerousRelease();
+            }
+        }
+    }
+
     /// <summary>FIONREAD: bytes waiting to be read in a pipe, fifo or socket.</summary>
     public static int BytesAvailable(System.Runtime.InteropServices.SafeHandle fd) => Ioctl.ReadInt32(fd, 0x541B, "FIONREAD");
 }

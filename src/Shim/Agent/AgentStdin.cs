@@ -16,7 +16,7 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
     private static readonly TimeSpan SettleInterval = TimeSpan.FromMilliseconds(10);
 
     private readonly TaskCompletionSource<FileStream> _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _chunksRead;
+    private readonly Lock _gate = new();
     private int _inFlight;
     private int _closed;
     private int _started;
@@ -39,11 +39,26 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
                     _ = DrainThenCloseAsync(ct);
                 }
 
-                int read;
-                while (Volatile.Read(ref _closed) == 0 && (read = input.Read(buffer.AsSpan(0, ChunkSize))) > 0)
+                while (Volatile.Read(ref _closed) == 0)
                 {
-                    Interlocked.Increment(ref _inFlight);
-                    Interlocked.Increment(ref _chunksRead);
+                    // Read only once data (or EOF) waits, and under the gate: the drain check then never sees bytes that
+                    // have left the fifo but are not yet counted as on their way.
+                    Files.WaitReadable(input.SafeFileHandle);
+                    int read;
+                    lock (_gate)
+                    {
+                        read = input.Read(buffer.AsSpan(0, ChunkSize));
+                        if (read > 0)
+                        {
+                            _inFlight++;
+                        }
+                    }
+
+                    if (read <= 0)
+                    {
+                        break;
+                    }
+
                     try
                     {
                         for (int sent = 0; sent < read;)
@@ -54,7 +69,10 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
                     }
                     finally
                     {
-                        Interlocked.Decrement(ref _inFlight);
+                        lock (_gate)
+                        {
+                            _inFlight--;
+                        }
                     }
                 }
             }
@@ -99,17 +117,8 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
             if (_opened.Task.IsCompletedSuccessfully)
             {
                 FifoProbe probe = new(_opened.Task.Result);
-                long seen = -1;
-                while (true)
+                while (!Idle(probe))
                 {
-                    long reads = Interlocked.Read(ref _chunksRead);
-                    bool idle = Volatile.Read(ref _inFlight) == 0 && probe.Empty();
-                    if (idle && reads == seen)
-                    {
-                        break;
-                    }
-
-                    seen = idle ? reads : -1;
                     await Task.Delay(SettleInterval, ct).ConfigureAwait(false);
                 }
             }
@@ -119,6 +128,15 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
         catch (TtrpcException)
         {
             // The process or the VM is gone: there is no one left to read stdin.
+        }
+    }
+
+    /// <summary>Nothing left in the fifo and nothing read still on its way to the agent.</summary>
+    private bool Idle(FifoProbe probe)
+    {
+        lock (_gate)
+        {
+            return _inFlight == 0 && probe.Empty();
         }
     }
 
