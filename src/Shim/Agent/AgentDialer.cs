@@ -53,7 +53,11 @@ public static class AgentDialer
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                last = e;
+                // An attempt that ran into dial_timeout failed for the deadline, which says less than the failure before it.
+                if (last is null || Stopwatch.GetElapsedTime(started) < dialTimeout)
+                {
+                    last = e;
+                }
             }
 
             await Task.Delay(RetryDelay, ct).ConfigureAwait(false);

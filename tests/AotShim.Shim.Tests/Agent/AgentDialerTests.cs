@@ -64,7 +64,7 @@ public sealed class AgentDialerTests
         await using TtrpcServer agent = Serve(path, HealthCheckResponse.Types.ServingStatus.NotServing);
 
         var e = await Assert.ThrowsAsync<TimeoutException>(async () =>
-            await AgentDialer.DialAsync(new SerialAgentEndpoint(path), TimeSpan.FromMilliseconds(300), new TaskCompletionSource().Task, Ct));
+            await AgentDialer.DialAsync(new SerialAgentEndpoint(path), TimeSpan.FromSeconds(2), new TaskCompletionSource().Task, Ct));
 
         Assert.Contains("Health.Check says NotServing", e.Message);
     }
