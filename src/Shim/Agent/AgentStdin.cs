@@ -22,8 +22,11 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
     private int _started;
     private int _closeRequested;
 
-    /// <summary>Copies until EOF or close; runs on a thread of its own since fifo opens and reads block.</summary>
-    public async Task PumpAsync(string fifo, CancellationToken ct)
+    /// <summary>
+    /// Copies until EOF or close, on the calling thread, which it keeps: fifo opens and reads block, for as long as
+    /// nobody types, so this must never run on the thread pool.
+    /// </summary>
+    public void Pump(string fifo, CancellationToken ct)
     {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
         Interlocked.Exchange(ref _started, 1);
@@ -64,7 +67,8 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
                         for (int sent = 0; sent < read;)
                         {
                             // The buffer is not reused until the agent has answered, so it goes out without a copy.
-                            sent += (int)await agent.WriteStdinAsync(containerId, execId, UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(sent, read - sent)), ct).ConfigureAwait(false);
+                            sent += (int)agent.WriteStdinAsync(containerId, execId, UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(sent, read - sent)), ct)
+                                .AsTask().GetAwaiter().GetResult();
                         }
                     }
                     finally
@@ -77,7 +81,7 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
                 }
             }
 
-            await CloseOnceAsync(ct).ConfigureAwait(false);
+            CloseOnceAsync(ct).GetAwaiter().GetResult();
         }
         catch (TtrpcException)
         {

@@ -13,32 +13,44 @@ public sealed class AgentStdio
     /// <summary>Kata's read size for ReadStdout/ReadStderr.</summary>
     private const int ChunkSize = 32 * 1024;
 
+    private readonly AgentClient _agent;
+    private readonly string _containerId;
+    private readonly string _execId;
+    private readonly ProcessStdio _stdio;
     private readonly AgentStdin? _stdin;
 
-    private AgentStdio(Task output, AgentStdin? stdin)
+    /// <summary>Ready to take a CloseIO before <see cref="Start"/>: the close then waits for what the fifo delivers.</summary>
+    public AgentStdio(AgentClient agent, string containerId, string execId, ProcessStdio stdio)
     {
-        Output = output;
-        _stdin = stdin;
+        _agent = agent;
+        _containerId = containerId;
+        _execId = execId;
+        _stdio = stdio;
+        _stdin = stdio.Stdin.Length == 0 ? null : new AgentStdin(agent, containerId, execId);
     }
 
     /// <summary>Completes when stdout and stderr have both ended (the process exited and its pipes drained).</summary>
-    public Task Output { get; }
+    public Task Output { get; private set; } = Task.CompletedTask;
 
-    public static AgentStdio Start(AgentClient agent, string containerId, string execId, ProcessStdio stdio, CancellationToken ct)
+    /// <summary>Starts the copies; once, after the process has started.</summary>
+    public void Start(CancellationToken ct)
     {
-        Task stdout = Pump(stdio.Stdout, () => CopyOutAsync(agent.ReadStdoutAsync, containerId, execId, stdio.Stdout, ct));
+        Task stdout = Pump(_stdio.Stdout, () => CopyOutAsync(_agent.ReadStdoutAsync, _containerId, _execId, _stdio.Stdout, ct));
 
         // A terminal has one output stream: the agent merges stderr into the pty.
-        Task stderr = stdio.Terminal ? Task.CompletedTask : Pump(stdio.Stderr, () => CopyOutAsync(agent.ReadStderrAsync, containerId, execId, stdio.Stderr, ct));
-        AgentStdin? input = stdio.Stdin.Length == 0 ? null : new AgentStdin(agent, containerId, execId);
-        _ = Pump(stdio.Stdin, () => input!.PumpAsync(stdio.Stdin, ct));
-        return new AgentStdio(Task.WhenAll(stdout, stderr), input);
+        Task stderr = _stdio.Terminal ? Task.CompletedTask : Pump(_stdio.Stderr, () => CopyOutAsync(_agent.ReadStderrAsync, _containerId, _execId, _stdio.Stderr, ct));
+        if (_stdin is not null)
+        {
+            _ = Task.Factory.StartNew(() => _stdin.Pump(_stdio.Stdin, ct), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
+        Output = Task.WhenAll(stdout, stderr);
     }
 
     /// <summary>containerd's CloseIO: the guest's stdin closes once what containerd already wrote has been delivered.</summary>
     public Task CloseInputAsync(CancellationToken ct) => _stdin?.CloseAsync(ct) ?? Task.CompletedTask;
 
-    /// <summary>Fifo opens and reads block (that is how fifos work), so each pump gets a thread of its own.</summary>
+    /// <summary>A fifo's open blocks until containerd has its end open, so each output copy starts on a thread of its own.</summary>
     private static Task Pump(string fifo, Func<Task> copy) =>
         fifo.Length == 0 ? Task.CompletedTask : Task.Factory.StartNew(copy, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 

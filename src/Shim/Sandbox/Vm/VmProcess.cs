@@ -16,7 +16,8 @@ internal sealed class VmProcess(PodVm vm, string containerId, string execId, Pro
     private static readonly TimeSpan OutputDrain = TimeSpan.FromSeconds(5);
 
     private readonly TaskCompletionSource<ProcessExit> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private AgentStdio? _stdio;
+    private readonly AgentStdio _stdio = new(vm.Agent, containerId, execId, stdio);
+    private int _started;
 
     public string Id => execId;
 
@@ -37,14 +38,15 @@ internal sealed class VmProcess(PodVm vm, string containerId, string execId, Pro
             throw;
         }
 
-        _stdio = AgentStdio.Start(vm.Agent, containerId, execId, stdio, CancellationToken.None);
-        _ = WaitAsync(_stdio);
+        Volatile.Write(ref _started, 1);
+        _stdio.Start(CancellationToken.None);
+        _ = WaitAsync();
     }
 
     /// <summary>A process never started has nothing running to wait for: it ends at once with the signal's status.</summary>
     public async ValueTask KillAsync(int signal, bool all, CancellationToken cancellationToken)
     {
-        if (_stdio is not null)
+        if (Volatile.Read(ref _started) == 1)
         {
             await vm.Agent.SignalProcessAsync(containerId, execId, signal, cancellationToken).ConfigureAwait(false);
             return;
@@ -56,10 +58,13 @@ internal sealed class VmProcess(PodVm vm, string containerId, string execId, Pro
     public ValueTask ResizePtyAsync(uint width, uint height, CancellationToken cancellationToken) =>
         vm.Agent.TtyWinResizeAsync(containerId, execId, rows: height, columns: width, cancellationToken);
 
-    /// <summary>With a stdin fifo, the guest's stdin closes once what containerd wrote has been delivered; without one, now.</summary>
+    /// <summary>
+    /// With a stdin fifo, the guest's stdin closes once what containerd wrote has been delivered, even when CloseIO
+    /// overtakes the copy's start; without one, now.
+    /// </summary>
     public async ValueTask CloseStdinAsync(CancellationToken cancellationToken)
     {
-        if (stdio.Stdin.Length == 0 || _stdio is null)
+        if (stdio.Stdin.Length == 0)
         {
             await vm.Agent.CloseStdinAsync(containerId, execId, cancellationToken).ConfigureAwait(false);
             return;
@@ -68,7 +73,7 @@ internal sealed class VmProcess(PodVm vm, string containerId, string execId, Pro
         await _stdio.CloseInputAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WaitAsync(AgentStdio streams)
+    private async Task WaitAsync()
     {
         uint status;
         try
@@ -80,8 +85,8 @@ internal sealed class VmProcess(PodVm vm, string containerId, string execId, Pro
             status = LostStatus;
         }
 
-        await streams.Output.WaitAsync(OutputDrain).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (streams.Output.Exception?.GetBaseException() is { } failure)
+        await _stdio.Output.WaitAsync(OutputDrain).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_stdio.Output.Exception?.GetBaseException() is { } failure)
         {
             log("warning", $"container {containerId} exec {execId}: copying its output to containerd failed: {failure.Message}");
         }
