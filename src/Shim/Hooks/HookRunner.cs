@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AotShim.Native;
+using AotShim.Native.Netlink;
 using AotShim.Shim.Agent.Protocol;
 
 namespace AotShim.Shim.Hooks;
@@ -9,6 +10,7 @@ namespace AotShim.Shim.Hooks;
 /// Runs OCI hooks on the host, one after another as listed: path is executed with args as its argv (args[0] is argv[0];
 /// no args means argv = [path]), exactly env as its environment, the state JSON on stdin, stdout discarded, stderr kept
 /// for the error. A hook with a timeout is SIGKILLed when it runs out; every hook is reaped before its call returns.
+/// Given the pod's network namespace, hooks start inside it, as kata runs them (a CNI-style hook sees the pod's links).
 /// </summary>
 public static class HookRunner
 {
@@ -21,7 +23,7 @@ public static class HookRunner
     /// Runs the hooks in order and stops at the first failure, which is thrown: kata's (and the spec's) semantics for
     /// prestart and createRuntime, whose failure fails the create.
     /// </summary>
-    public static async ValueTask RunAsync(IReadOnlyList<Hook> hooks, string stage, OciState state, CancellationToken ct)
+    public static async ValueTask RunAsync(IReadOnlyList<Hook> hooks, string stage, OciState state, string? netnsPath, CancellationToken ct)
     {
         // Every hook is checked before any runs, so a malformed later hook leaves the earlier ones unrun.
         for (int i = 0; i < hooks.Count; i++)
@@ -29,10 +31,16 @@ public static class HookRunner
             Validate(hooks[i], i, stage);
         }
 
+        if (hooks.Count == 0)
+        {
+            return;
+        }
+
         byte[] stateJson = JsonSerializer.SerializeToUtf8Bytes(state, OciStateJsonContext.Default.OciState);
+        using NetworkNamespace? netns = OpenNetns(netnsPath, stage, hooks[0]);
         foreach (Hook hook in hooks)
         {
-            await RunOneAsync(hook, stage, stateJson, ct).ConfigureAwait(false);
+            await RunOneAsync(hook, stage, stateJson, netns, ct).ConfigureAwait(false);
         }
     }
 
@@ -40,24 +48,60 @@ public static class HookRunner
     /// Runs every hook in order even after a failure and returns the failures for the caller to log as warnings:
     /// poststop as the spec has it, and poststart as kata treats it (never fatal). Cancellation still throws.
     /// </summary>
-    public static async ValueTask<IReadOnlyList<HookException>> RunEachAsync(IReadOnlyList<Hook> hooks, string stage, OciState state, CancellationToken ct)
+    public static async ValueTask<IReadOnlyList<HookException>> RunEachAsync(IReadOnlyList<Hook> hooks, string stage, OciState state, string? netnsPath, CancellationToken ct)
     {
         var failures = new List<HookException>();
-        byte[] stateJson = JsonSerializer.SerializeToUtf8Bytes(state, OciStateJsonContext.Default.OciState);
-        for (int i = 0; i < hooks.Count; i++)
+        if (hooks.Count == 0)
         {
-            try
+            return failures;
+        }
+
+        byte[] stateJson = JsonSerializer.SerializeToUtf8Bytes(state, OciStateJsonContext.Default.OciState);
+        NetworkNamespace? netns;
+        try
+        {
+            netns = OpenNetns(netnsPath, stage, hooks[0]);
+        }
+        catch (HookException e)
+        {
+            return [e];
+        }
+
+        using (netns)
+        {
+            for (int i = 0; i < hooks.Count; i++)
             {
-                Validate(hooks[i], i, stage);
-                await RunOneAsync(hooks[i], stage, stateJson, ct).ConfigureAwait(false);
-            }
-            catch (HookException e)
-            {
-                failures.Add(e);
+                try
+                {
+                    Validate(hooks[i], i, stage);
+                    await RunOneAsync(hooks[i], stage, stateJson, netns, ct).ConfigureAwait(false);
+                }
+                catch (HookException e)
+                {
+                    failures.Add(e);
+                }
             }
         }
 
         return failures;
+    }
+
+    /// <summary>The namespace the stage's hooks start in; one that cannot be opened fails the stage naming it.</summary>
+    private static NetworkNamespace? OpenNetns(string? path, string stage, Hook first)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return NetworkNamespace.Open(path);
+        }
+        catch (Exception e) when (e is NativeException or ArgumentException)
+        {
+            throw new HookException(stage, first.Path, $"{stage} hooks cannot enter the pod's network namespace {path}: {e.Message}");
+        }
     }
 
     /// <summary>The spec's rules for one hook: an absolute path, and a timeout that is positive when set.</summary>
@@ -74,13 +118,13 @@ public static class HookRunner
         }
     }
 
-    private static async ValueTask RunOneAsync(Hook hook, string stage, byte[] stateJson, CancellationToken ct)
+    private static async ValueTask RunOneAsync(Hook hook, string stage, byte[] stateJson, NetworkNamespace? netns, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         (FileDescriptor stderrRead, FileDescriptor stderrWrite) = Pipes.Create();
         using (stderrRead)
         {
-            using ChildProcess child = Spawn(hook, stage, stateJson, stderrWrite);
+            using ChildProcess child = Spawn(hook, stage, stateJson, stderrWrite, netns);
             Task<byte[]> stderr = ChildOutput.ReadTailAsync(stderrRead, child, StderrLimit);
             (int status, bool timedOut) = await WaitAsync(child, hook.Timeout, ct).ConfigureAwait(false);
             string errors = Encoding.UTF8.GetString(await stderr.ConfigureAwait(false)).TrimEnd();
@@ -98,7 +142,7 @@ public static class HookRunner
     }
 
     /// <summary>Starts the hook; our copies of its stdin and stderr ends are closed whatever happens.</summary>
-    private static ChildProcess Spawn(Hook hook, string stage, byte[] stateJson, FileDescriptor stderrWrite)
+    private static ChildProcess Spawn(Hook hook, string stage, byte[] stateJson, FileDescriptor stderrWrite, NetworkNamespace? netns)
     {
         using (stderrWrite)
         {
@@ -111,7 +155,8 @@ public static class HookRunner
             };
             try
             {
-                return ProcessSpawner.Spawn(options);
+                // A child starts in its parent thread's network namespace, so the spawn runs on a thread that entered it.
+                return netns is null ? ProcessSpawner.Spawn(options) : netns.Run(() => ProcessSpawner.Spawn(options));
             }
             catch (Exception e) when (e is NativeException or ArgumentException)
             {

@@ -4,39 +4,44 @@ using AotShim.EndToEnd.Tests.Containerd;
 
 namespace AotShim.EndToEnd.Tests.Vm;
 
-/// <summary>OCI hooks of a VM pod run on the host, in order, with the container's state on stdin; a failing prestart fails Create.</summary>
+/// <summary>
+/// OCI hooks of a VM pod run on the host in the pod's network namespace, in order, with the container's state on stdin;
+/// a failing prestart fails Create.
+/// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 public sealed class PodHookTests : VmContainerdTests
 {
     [Fact]
-    public async Task Hooks_RunInOrderWithTheStateOnStdin()
+    public async Task Hooks_RunInOrderInThePodsNetnsWithTheStateOnStdin()
     {
         string id = NewId("hooks");
+        using var pod = new TestNetns();
         string log = Path.Combine(Config.Path, "hooks.log");
-        string hook = WriteScript("hook.sh", $"#!/bin/sh\nprintf '%s %s\\n' \"$1\" \"$(cat)\" >> {log}\n");
+        string hook = WriteScript("hook.sh", $"#!/bin/sh\nprintf '%s %s %s\\n' \"$1\" \"$(readlink /proc/self/ns/net)\" \"$(cat)\" >> {log}\n");
         string spec = await WriteSpecAsync(id, ["/bin/busybox", "echo", "started"], new JsonObject
         {
             ["prestart"] = Hooks(hook, "prestart"),
             ["createRuntime"] = Hooks(hook, "createRuntime"),
             ["poststart"] = Hooks(hook, "poststart"),
             ["poststop"] = Hooks(hook, "poststop"),
-        });
+        }, pod.Path);
 
         CommandResult run = await Ctr.RunContainerAsync(new CtrRun("", id, []) { Remove = true, SpecFile = spec }, TestContext.Current.CancellationToken);
 
         Assert.True(run.Succeeded, run.ToString());
         Assert.Equal("started\n", run.Stdout);
         await AssertNothingLeftAsync(id);
-        string[] lines = File.ReadAllLines(log);
-        Assert.Equal(["prestart", "createRuntime", "poststart", "poststop"], lines.Select(l => l[..l.IndexOf(' ')]));
+        string[][] lines = [.. File.ReadAllLines(log).Select(l => l.Split(' ', 3))];
+        Assert.Equal(["prestart", "createRuntime", "poststart", "poststop"], lines.Select(l => l[0]));
+        Assert.All(lines, l => Assert.Equal($"net:[{Tool.Run("stat", "-L", "-c", "%i", pod.Path).Trim()}]", l[1]));
         string[] statuses = ["creating", "creating", "running", "stopped"];
         for (int i = 0; i < lines.Length; i++)
         {
-            using JsonDocument state = JsonDocument.Parse(lines[i][(lines[i].IndexOf(' ') + 1)..]);
+            using JsonDocument state = JsonDocument.Parse(lines[i][2]);
             Assert.Equal(id, state.RootElement.GetProperty("id").GetString());
             Assert.Equal(Containerd.TaskDirectory(id), state.RootElement.GetProperty("bundle").GetString());
             Assert.Equal(statuses[i], state.RootElement.GetProperty("status").GetString());
-            Assert.True(statuses[i] == "stopped" || state.RootElement.GetProperty("pid").GetInt32() > 0, lines[i]);
+            Assert.True(statuses[i] == "stopped" || state.RootElement.GetProperty("pid").GetInt32() > 0, lines[i][2]);
         }
     }
 
@@ -66,8 +71,11 @@ public sealed class PodHookTests : VmContainerdTests
         return path;
     }
 
-    /// <summary>ctr's default spec with a busybox rootfs directory, the command and the hooks: `ctr run --config` takes it whole.</summary>
-    private async Task<string> WriteSpecAsync(string id, string[] args, JsonObject hooks)
+    /// <summary>
+    /// ctr's default spec with a busybox rootfs directory, the command, the hooks and, when given, the network namespace
+    /// to join: `ctr run --config` takes it whole.
+    /// </summary>
+    private async Task<string> WriteSpecAsync(string id, string[] args, JsonObject hooks, string? netns = null)
     {
         string rootfs = Path.Combine(Config.Path, id + "-rootfs");
         foreach (string directory in new[] { "bin", "proc", "sys", "dev", "tmp", "etc" })
@@ -81,6 +89,11 @@ public sealed class PodHookTests : VmContainerdTests
         spec["process"]!["args"] = new JsonArray([.. args.Select(a => JsonValue.Create(a))]);
         spec["process"]!["terminal"] = false;
         spec["hooks"] = hooks;
+        if (netns is not null)
+        {
+            spec["linux"]!["namespaces"]!.AsArray().Single(n => (string?)n!["type"] == "network")!["path"] = netns;
+        }
+
         string path = Path.Combine(Config.Path, id + ".json");
         File.WriteAllText(path, spec.ToJsonString());
         return path;

@@ -16,19 +16,19 @@ public sealed class HookRunnerLeakTests
         CancellationToken ct = TestContext.Current.CancellationToken;
         using var scripts = new HookScripts();
         OciState state = HookScripts.State();
-        await HookRunner.RunAsync([scripts.Hook("warm-up", "cat > /dev/null")], HookStages.Prestart, state, ct);
+        await HookRunner.RunAsync([scripts.Hook("warm-up", "cat > /dev/null")], HookStages.Prestart, state, null, ct);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         string[] fdsBefore = [.. RunnerKinds(ProcessFds.Targets()).Order()];
         int[] childrenBefore = Children();
 
-        await HookRunner.RunAsync([scripts.Hook("ok", "cat > /dev/null; echo fine >&2")], HookStages.Prestart, state, ct);
-        await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([scripts.Hook("fail", "echo bad >&2; exit 1")], HookStages.Prestart, state, ct).AsTask());
-        await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([scripts.Hook("slow", "exec sleep 600", timeout: 1)], HookStages.Prestart, state, ct).AsTask());
-        await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([new Hook { Path = scripts.PathOf("missing") }], HookStages.Prestart, state, ct).AsTask());
+        await HookRunner.RunAsync([scripts.Hook("ok", "cat > /dev/null; echo fine >&2")], HookStages.Prestart, state, null, ct);
+        await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([scripts.Hook("fail", "echo bad >&2; exit 1")], HookStages.Prestart, state, null, ct).AsTask());
+        await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([scripts.Hook("slow", "exec sleep 600", timeout: 1)], HookStages.Prestart, state, null, ct).AsTask());
+        await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([new Hook { Path = scripts.PathOf("missing") }], HookStages.Prestart, state, null, ct).AsTask());
         using (var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct))
         {
-            Task run = HookRunner.RunAsync([scripts.Hook("wait", "echo $$ > {dir}/pid; exec sleep 600")], HookStages.Prestart, state, cancel.Token).AsTask();
+            Task run = HookRunner.RunAsync([scripts.Hook("wait", "echo $$ > {dir}/pid; exec sleep 600")], HookStages.Prestart, state, null, cancel.Token).AsTask();
             await scripts.PidAsync("pid");
             await cancel.CancelAsync();
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);

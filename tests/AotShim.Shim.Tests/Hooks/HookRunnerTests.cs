@@ -2,6 +2,7 @@ using System.Text.Json;
 using AotShim.Native;
 using AotShim.Shim.Agent.Protocol;
 using AotShim.Shim.Hooks;
+using AotShim.Testing;
 
 namespace AotShim.Shim.Tests.Hooks;
 
@@ -15,7 +16,7 @@ public sealed class HookRunnerTests
         using var scripts = new HookScripts();
         Hook[] hooks = [.. new[] { "first", "second", "third" }.Select(name => scripts.Hook(name, $"echo {name} >> {{dir}}/order"))];
 
-        await HookRunner.RunAsync(hooks, HookStages.Prestart, HookScripts.State(), Ct);
+        await HookRunner.RunAsync(hooks, HookStages.Prestart, HookScripts.State(), null, Ct);
 
         Assert.Equal(["first", "second", "third"], File.ReadAllLines(scripts.PathOf("order")));
     }
@@ -28,7 +29,7 @@ public sealed class HookRunnerTests
         string[] env = ["HOOK_A=1", "HOOK_B=two words", "EMPTY="];
         var hook = new Hook { Path = "/bin/sh", Args = { args }, Env = { env } };
 
-        await HookRunner.RunAsync([hook], HookStages.CreateRuntime, HookScripts.State(), Ct);
+        await HookRunner.RunAsync([hook], HookStages.CreateRuntime, HookScripts.State(), null, Ct);
 
         Assert.Equal(args, Split(File.ReadAllText(scripts.PathOf("argv"))));
         Assert.Equal(env, Split(File.ReadAllText(scripts.PathOf("env"))));
@@ -40,7 +41,7 @@ public sealed class HookRunnerTests
         // GNU tr names itself by argv[0] in its usage error, and fails without operands.
         var hook = new Hook { Path = "/usr/bin/tr" };
 
-        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), Ct).AsTask());
+        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), null, Ct).AsTask());
 
         Assert.StartsWith("/usr/bin/tr: missing operand", e.Stderr);
     }
@@ -55,7 +56,7 @@ public sealed class HookRunnerTests
             Annotations = new Dictionary<string, string> { ["io.kubernetes.cri.sandbox-id"] = "pod-1", ["note"] = "\"quoted\" é" },
         };
 
-        await HookRunner.RunAsync([scripts.Hook("read", "cat > {dir}/state.json")], HookStages.Poststart, state, Ct);
+        await HookRunner.RunAsync([scripts.Hook("read", "cat > {dir}/state.json")], HookStages.Poststart, state, null, Ct);
 
         using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(scripts.PathOf("state.json")));
         JsonElement root = json.RootElement;
@@ -75,7 +76,7 @@ public sealed class HookRunnerTests
         string big = new('a', 300 * 1024);
         OciState state = HookScripts.State() with { Annotations = new Dictionary<string, string> { ["big"] = big } };
 
-        await HookRunner.RunAsync([scripts.Hook("read", "cat > {dir}/state.json")], HookStages.Prestart, state, Ct);
+        await HookRunner.RunAsync([scripts.Hook("read", "cat > {dir}/state.json")], HookStages.Prestart, state, null, Ct);
 
         using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(scripts.PathOf("state.json")));
         Assert.Equal(big, json.RootElement.GetProperty("annotations").GetProperty("big").GetString());
@@ -89,7 +90,7 @@ public sealed class HookRunnerTests
         using var scripts = new HookScripts();
         OciState state = HookScripts.State() with { Annotations = new Dictionary<string, string> { ["big"] = new('b', 200 * 1024) } };
 
-        await HookRunner.RunAsync([scripts.Hook("ignore", body)], HookStages.Prestart, state, Ct);
+        await HookRunner.RunAsync([scripts.Hook("ignore", body)], HookStages.Prestart, state, null, Ct);
     }
 
     [Fact]
@@ -99,7 +100,7 @@ public sealed class HookRunnerTests
         Hook failing = scripts.Hook("fail", "echo 'no network for you' >&2; exit 3");
         Hook later = scripts.Hook("later", "touch {dir}/later-ran");
 
-        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([failing, later], HookStages.Prestart, HookScripts.State(), Ct).AsTask());
+        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([failing, later], HookStages.Prestart, HookScripts.State(), null, Ct).AsTask());
 
         Assert.Equal($"prestart hook {failing.Path} failed with exit status 3; stderr: no network for you", e.Message);
         Assert.Equal(HookStages.Prestart, e.Stage);
@@ -113,7 +114,7 @@ public sealed class HookRunnerTests
         using var scripts = new HookScripts();
         Hook hook = scripts.Hook("term", "kill -TERM $$");
 
-        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), Ct).AsTask());
+        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), null, Ct).AsTask());
 
         Assert.Contains($"prestart hook {hook.Path} was killed by signal 15 (exit status 143)", e.Message);
     }
@@ -124,7 +125,7 @@ public sealed class HookRunnerTests
         using var scripts = new HookScripts();
         Hook hook = scripts.Hook("chatty", "i=0; while [ $i -lt 4000 ]; do echo \"line $i of noise that fills the pipe many times over\" >&2; i=$((i+1)); done; echo LAST >&2; exit 1");
 
-        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), Ct).AsTask());
+        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), null, Ct).AsTask());
 
         Assert.InRange(e.Stderr.Length, 60 * 1024, 64 * 1024);
         Assert.EndsWith("line 3999 of noise that fills the pipe many times over\nLAST", e.Stderr);
@@ -136,7 +137,7 @@ public sealed class HookRunnerTests
         using var scripts = new HookScripts();
         Hook hook = scripts.Hook("slow", "echo started >&2; echo $$ > {dir}/pid; exec sleep 600", timeout: 1);
 
-        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([hook], HookStages.CreateRuntime, HookScripts.State(), Ct).AsTask());
+        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([hook], HookStages.CreateRuntime, HookScripts.State(), null, Ct).AsTask());
 
         Assert.Equal($"createRuntime hook {hook.Path} timed out after 1 s and was killed; stderr: started", e.Message);
         Assert.False(Directory.Exists($"/proc/{await scripts.PidAsync("pid")}"));
@@ -148,7 +149,7 @@ public sealed class HookRunnerTests
         using var scripts = new HookScripts();
         string missing = scripts.PathOf("not-there");
 
-        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([new Hook { Path = missing }], HookStages.Prestart, HookScripts.State(), Ct).AsTask());
+        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([new Hook { Path = missing }], HookStages.Prestart, HookScripts.State(), null, Ct).AsTask());
 
         Assert.StartsWith($"prestart hook {missing} could not be started: ", e.Message);
         Assert.Contains("ENOENT", e.Message);
@@ -163,7 +164,7 @@ public sealed class HookRunnerTests
         using var scripts = new HookScripts();
         Hook first = scripts.Hook("first", "touch {dir}/first-ran");
 
-        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([first, new Hook { Path = path, Timeout = timeout }], HookStages.Prestart, HookScripts.State(), Ct).AsTask());
+        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([first, new Hook { Path = path, Timeout = timeout }], HookStages.Prestart, HookScripts.State(), null, Ct).AsTask());
 
         Assert.Equal(message, e.Message);
         Assert.False(File.Exists(scripts.PathOf("first-ran")));
@@ -176,7 +177,7 @@ public sealed class HookRunnerTests
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         Hook hook = scripts.Hook("wait", "echo $$ > {dir}/pid; exec sleep 600");
 
-        Task run = HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), cancel.Token).AsTask();
+        Task run = HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), null, cancel.Token).AsTask();
         int pid = await scripts.PidAsync("pid");
         await cancel.CancelAsync();
 
@@ -191,7 +192,7 @@ public sealed class HookRunnerTests
         Hook hook = scripts.Hook("daemonizes", "sleep 600 & echo $! > {dir}/pid; echo spawned >&2; exit 0");
         try
         {
-            await HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), Ct);
+            await HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), null, Ct);
         }
         finally
         {
@@ -211,7 +212,7 @@ public sealed class HookRunnerTests
             scripts.Hook("c", "echo c >> {dir}/order; echo 'cleanup failed' >&2; exit 2"),
         ];
 
-        IReadOnlyList<HookException> failures = await HookRunner.RunEachAsync(hooks, HookStages.Poststop, HookScripts.State(OciStatus.Stopped), Ct);
+        IReadOnlyList<HookException> failures = await HookRunner.RunEachAsync(hooks, HookStages.Poststop, HookScripts.State(OciStatus.Stopped), null, Ct);
 
         Assert.Equal(["a", "b", "c"], File.ReadAllLines(scripts.PathOf("order")));
         Assert.Equal([hooks[0].Path, "relative", hooks[3].Path], failures.Select(f => f.HookPath));
@@ -223,10 +224,43 @@ public sealed class HookRunnerTests
     {
         using var scripts = new HookScripts();
 
-        IReadOnlyList<HookException> failures = await HookRunner.RunEachAsync([scripts.Hook("ok", "exit 0")], HookStages.Poststart, HookScripts.State(OciStatus.Running), Ct);
+        IReadOnlyList<HookException> failures = await HookRunner.RunEachAsync([scripts.Hook("ok", "exit 0")], HookStages.Poststart, HookScripts.State(OciStatus.Running), null, Ct);
 
         Assert.Empty(failures);
     }
+
+    [Fact]
+    public async Task Given_the_pods_network_namespace_every_stage_starts_its_hooks_inside_it()
+    {
+        using var scripts = new HookScripts();
+        using var pod = new TestNetns();
+        string podNs = NamespaceOf(pod.Path);
+        Hook hook = scripts.Hook("where", "readlink /proc/self/ns/net >> {dir}/ns");
+
+        await HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), pod.Path, Ct);
+        Assert.Empty(await HookRunner.RunEachAsync([hook], HookStages.Poststop, HookScripts.State(OciStatus.Stopped), pod.Path, Ct));
+        await HookRunner.RunAsync([hook], HookStages.Prestart, HookScripts.State(), null, Ct);
+
+        Assert.Equal([podNs, podNs, NamespaceOf($"/proc/{Environment.ProcessId}/ns/net")], File.ReadAllLines(scripts.PathOf("ns")));
+    }
+
+    [Fact]
+    public async Task A_network_namespace_that_is_gone_fails_the_stage_naming_it_and_runs_nothing()
+    {
+        using var scripts = new HookScripts();
+        string gone = "/var/run/netns/ecr-gone-" + Guid.NewGuid().ToString("N")[..8];
+        Hook hook = scripts.Hook("mark", "touch {dir}/ran");
+
+        var e = await Assert.ThrowsAsync<HookException>(() => HookRunner.RunAsync([hook], HookStages.CreateRuntime, HookScripts.State(), gone, Ct).AsTask());
+        HookException logged = Assert.Single(await HookRunner.RunEachAsync([hook], HookStages.Poststart, HookScripts.State(OciStatus.Running), gone, Ct));
+
+        Assert.StartsWith($"createRuntime hooks cannot enter the pod's network namespace {gone}: ", e.Message);
+        Assert.StartsWith($"poststart hooks cannot enter the pod's network namespace {gone}: ", logged.Message);
+        Assert.False(File.Exists(scripts.PathOf("ran")));
+    }
+
+    /// <summary>"net:[INODE]", as readlink shows a process's namespace link.</summary>
+    private static string NamespaceOf(string nsFile) => $"net:[{Tool.Run("stat", "-L", "-c", "%i", nsFile).Trim()}]";
 
     private static string[] Split(string nulSeparated) => nulSeparated.TrimEnd('\0').Split('\0');
 }

@@ -4,10 +4,10 @@ using AotShim.Shim.Hooks;
 namespace AotShim.Shim.Sandbox.Vm;
 
 /// <summary>
-/// One container's OCI hooks, run on the host: prestart and createRuntime fail the Create, poststart and poststop
-/// failures are logged (OCI: warnings), as kata does. The guest never sees them.
+/// One container's OCI hooks, run on the host in the pod's network namespace: prestart and createRuntime fail the
+/// Create, poststart and poststop failures are logged (OCI: warnings), as kata does. The guest never sees them.
 /// </summary>
-internal sealed class ContainerHooks(AotShim.Shim.Agent.Protocol.Hooks? hooks, string id, string bundle, Spec spec, Action<string, string> log)
+internal sealed class ContainerHooks(AotShim.Shim.Agent.Protocol.Hooks? hooks, string id, string bundle, Spec spec, string? netnsPath, Action<string, string> log)
 {
     public async ValueTask RunCreateAsync(int pid, CancellationToken ct)
     {
@@ -16,8 +16,8 @@ internal sealed class ContainerHooks(AotShim.Shim.Agent.Protocol.Hooks? hooks, s
             return;
         }
 
-        await HookRunner.RunAsync(hooks.Prestart, HookStages.Prestart, State(OciStatus.Creating, pid), ct).ConfigureAwait(false);
-        await HookRunner.RunAsync(hooks.CreateRuntime, HookStages.CreateRuntime, State(OciStatus.Creating, pid), ct).ConfigureAwait(false);
+        await HookRunner.RunAsync(hooks.Prestart, HookStages.Prestart, State(OciStatus.Creating, pid), netnsPath, ct).ConfigureAwait(false);
+        await HookRunner.RunAsync(hooks.CreateRuntime, HookStages.CreateRuntime, State(OciStatus.Creating, pid), netnsPath, ct).ConfigureAwait(false);
     }
 
     public ValueTask RunPoststartAsync(int pid, CancellationToken ct) => RunLoggedAsync(hooks?.Poststart, HookStages.Poststart, State(OciStatus.Running, pid), ct);
@@ -31,7 +31,7 @@ internal sealed class ContainerHooks(AotShim.Shim.Agent.Protocol.Hooks? hooks, s
             return;
         }
 
-        foreach (HookException failure in await HookRunner.RunEachAsync(stage, name, state, ct).ConfigureAwait(false))
+        foreach (HookException failure in await HookRunner.RunEachAsync(stage, name, state, netnsPath, ct).ConfigureAwait(false))
         {
             log("warning", $"container {id}: {failure.Message}");
         }

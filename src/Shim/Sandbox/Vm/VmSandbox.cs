@@ -19,6 +19,7 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private PodVm? _vm;
+    private string? _netnsPath;
 
     public async ValueTask<IContainer> CreateContainerAsync(ContainerRequest request, CancellationToken cancellationToken)
     {
@@ -38,8 +39,11 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         var trace = new SandboxTrace();
         string configJson = Path.Combine(request.Bundle, "config.json");
         Spec spec = OciSpecReader.ReadSpec(File.ReadAllBytes(configJson), configJson);
-        var hooks = new ContainerHooks(spec.Hooks, request.Id, request.Bundle, spec, _log);
         bool boots = _vm is null;
+
+        // Every container's hooks run in the namespace the pod was created with, as kata's do.
+        _netnsPath = boots ? NetnsPath(spec) : _netnsPath;
+        var hooks = new ContainerHooks(spec.Hooks, request.Id, request.Bundle, spec, _netnsPath, _log);
         if (_vm is null)
         {
             Configuration configuration = LoadConfiguration(request, spec);
@@ -57,7 +61,7 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
 
             // Before the VM exists the shim is the process hosting the pod.
             await hooks.RunCreateAsync(Environment.ProcessId, ct).ConfigureAwait(false);
-            var options = new PodVmOptions(spec.Hostname, NetnsPath(spec), spec.Linux?.CgroupsPath, VolumeSettings.From(sandboxId, configuration, spec));
+            var options = new PodVmOptions(spec.Hostname, _netnsPath, spec.Linux?.CgroupsPath, VolumeSettings.From(sandboxId, configuration, spec));
             _vm = await PodVm.BootAsync(sandboxId, configuration, options, trace, _log, ct).ConfigureAwait(false);
         }
         else if (_vm.Exited.IsCompleted)
