@@ -47,7 +47,7 @@ BUILD_PACKAGES=(clang lld file)
 ARM64_PACKAGES=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static)
 # Real VMMs and the pieces of the test guest (kernels come from apt-get download, never installed).
 TEST_PACKAGES=(qemu-system-x86 qemu-system-arm qemu-efi-aarch64 busybox-static cpio iproute2 iputils-ping kmod containerd runc
-  golang-github-containerd-containerd-dev golang-github-containerd-ttrpc-dev golang-github-gogo-protobuf-dev golang-github-gogo-googleapis-dev)
+  golang-github-containerd-containerd-dev golang-github-containerd-ttrpc-dev golang-github-containerd-cgroups-dev golang-github-gogo-protobuf-dev golang-github-gogo-googleapis-dev)
 
 # aot_publish PROJECT ARCH OUTDIR BINARY: a static Native-AOT binary; arm64 is cross-built with clang/lld.
 aot_publish() {

@@ -4,7 +4,8 @@ namespace AotShim.EndToEnd.Tests.Vm;
 
 /// <summary>
 /// A container's CPU quota and memory limit grow its pod's VM: by hotplug after boot, or, with
-/// static_sandbox_resource_mgmt, by sizing the VM at boot from the sandbox annotations.
+/// static_sandbox_resource_mgmt, by sizing the VM at boot from the sandbox annotations. `ctr task metrics` reads the
+/// container's guest cgroup back.
 /// </summary>
 public sealed class PodComputeTests : VmContainerdTests
 {
@@ -58,6 +59,33 @@ public sealed class PodComputeTests : VmContainerdTests
         Assert.True(probe.Succeeded, probe.ToString());
         Assert.Equal(3, Parse(probe.Stdout).Cpus);
         Assert.DoesNotContain("hotplugged", Containerd.ReadLog());
+        await KillAndRemoveAsync(id);
+    }
+
+    [Fact]
+    public async Task TaskMetrics_ReportTheGuestCgroupsUsageLimitAndPids()
+    {
+        string id = NewId("metrics");
+        string config = VmTestConfig.Write(Config.Path, "x64", name: "metrics", hypervisorKeys: Room, runtimeKeys: VmTestConfig.NoNetwork + "\nstatic_sandbox_resource_mgmt = true");
+        (await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sh", "-c", "head -c 8m /dev/zero | cat > /dev/null; exec sleep 1000"])
+        {
+            Detach = true,
+            RuntimeConfigPath = config,
+            ExtraArgs = ["--memory-limit", (256L << 20).ToString()],
+        }, TestContext.Current.CancellationToken)).EnsureSuccess();
+        await Ctr.WaitForStatusAsync(id, "RUNNING");
+
+        CommandResult metrics = await Ctr.RunAsync("task", "metrics", id);
+
+        Assert.True(metrics.Succeeded, metrics.ToString());
+        Dictionary<string, string> values = metrics.Stdout.Split('\n')
+            .Select(line => line.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Where(pair => pair.Length == 2 && pair[0].Contains('.'))
+            .ToDictionary(pair => pair[0], pair => pair[1]);
+        Assert.Equal((256L << 20).ToString(), values["memory.limit_in_bytes"]);
+        Assert.True(ulong.Parse(values["memory.usage_in_bytes"]) > 0, metrics.Stdout);
+        Assert.True(ulong.Parse(values["cpuacct.usage"]) > 0, metrics.Stdout);
+        Assert.Equal("1", values["pids.current"]);
         await KillAndRemoveAsync(id);
     }
 

@@ -19,6 +19,7 @@ public sealed class ProtoConformanceTests
         Containerd.Services.Events.Ttrpc.V1.EventsReflection.Descriptor,
         Runtimeoptions.V1.ApiReflection.Descriptor,
         Google.Rpc.StatusReflection.Descriptor,
+        AotShim.Shim.Metrics.Protocol.MetricsReflection.Descriptor,
     ];
 
     [Fact]

@@ -13,7 +13,7 @@ namespace AotShim.Shim.Tests.Protos;
 internal static partial class UpstreamProtos
 {
     public const string DebianPackages =
-        "golang-github-containerd-containerd-dev golang-github-containerd-ttrpc-dev golang-github-gogo-protobuf-dev golang-github-gogo-googleapis-dev";
+        "golang-github-containerd-containerd-dev golang-github-containerd-ttrpc-dev golang-github-containerd-cgroups-dev golang-github-gogo-protobuf-dev golang-github-gogo-googleapis-dev";
 
     private const string GoSource = "/usr/share/gocode/src";
     private const string Containerd = "github.com/containerd/containerd/";
@@ -32,7 +32,8 @@ internal static partial class UpstreamProtos
         FileDescriptorSet containerd = await RunAsync(protoc, output.Path, "containerd.pb", ct,
             ["-I", GoSource, "-I", gogo, "-I", googleapis, "-I", wellKnown],
             [Containerd + "runtime/v2/task/shim.proto", Containerd + "api/events/task.proto",
-                Containerd + "api/services/ttrpc/events/v1/events.proto", "google/rpc/status.proto"]);
+                Containerd + "api/services/ttrpc/events/v1/events.proto", "google/rpc/status.proto",
+                "github.com/containerd/cgroups/stats/v1/metrics.proto"]);
         FileDescriptorSet runtimeOptions = await RunAsync(protoc, output.Path, "runtimeoptions.pb", ct,
             ["-I", GoSource, "-I", wellKnown],
             [Containerd + "pkg/runtimeoptions/v1/api.proto"]);

@@ -1,5 +1,6 @@
 using AotShim.Shim.Agent;
 using AotShim.Shim.Agent.Protocol;
+using AotShim.Shim.Metrics;
 using AotShim.Shim.Storage;
 using Google.Protobuf.WellKnownTypes;
 
@@ -40,8 +41,8 @@ internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess i
         await vm.Agent.UpdateContainerAsync(Id, resources, cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask<Any> StatsAsync(CancellationToken cancellationToken) =>
-        throw new NotSupportedException($"stats of {Id}: the guest's cgroup statistics are not converted to containerd metrics yet");
+    public async ValueTask<Any> StatsAsync(CancellationToken cancellationToken) =>
+        ContainerMetrics.ToAny(await vm.Agent.StatsContainerAsync(Id, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The agent forgets the container (unless the VM is gone), its storage leaves the VM and the host, then poststop hooks run.</summary>
     public async ValueTask DeleteAsync(CancellationToken cancellationToken)
