@@ -1,9 +1,15 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace AotShim.Qmp;
 
 public sealed partial class QmpClient
 {
+    /// <summary>How long a PCIe slot may refuse an unplug when no timeout is given: pciehp's button window is 5 s.</summary>
+    private static readonly TimeSpan SlotBusyLimit = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan SlotBusyRetry = TimeSpan.FromMilliseconds(100);
+
     /// <summary>device_add with the device's driver and properties.</summary>
     public ValueTask DeviceAddAsync<TDevice>(TDevice device, TimeSpan? timeout = null, CancellationToken ct = default)
         where TDevice : IQmpDevice =>
@@ -11,14 +17,32 @@ public sealed partial class QmpClient
 
     /// <summary>
     /// device_del, then waits for the DEVICE_DELETED naming the device: only then is it gone and its backend free.
-    /// Under ACPI PCI hotplug (q35's default) that takes a guest that handles the eject request.
+    /// Under ACPI PCI hotplug (q35's default) that takes a guest that handles the eject request. A PCIe root port whose
+    /// guest is still inside pciehp's 5 s window after the plug refuses with "guest is busy", so that is asked again.
     /// </summary>
     public async ValueTask DeviceDelAsync(string id, TimeSpan? timeout = null, CancellationToken ct = default)
     {
         using QmpEventWaiter deleted = ExpectDeviceDeleted(id);
-        await ExecuteAsync("device_del", new SingleArgument(SingleArgument.Id, id), timeout, ct).ConfigureAwait(false);
+        long started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            try
+            {
+                await ExecuteAsync("device_del", new SingleArgument(SingleArgument.Id, id), timeout, ct).ConfigureAwait(false);
+                break;
+            }
+            catch (QmpException e) when (IsSlotBusy(e) && Stopwatch.GetElapsedTime(started) < (timeout ?? SlotBusyLimit))
+            {
+                await Task.Delay(SlotBusyRetry, ct).ConfigureAwait(false);
+            }
+        }
+
         await deleted.WaitAsync(timeout, ct).ConfigureAwait(false);
     }
+
+    /// <summary>QEMU's pcie_cap_slot_unplug_request_cb answer while the slot's power indicator blinks.</summary>
+    private static bool IsSlotBusy(QmpException e) =>
+        e.ErrorClass == "GenericError" && e.Description.Contains("guest is busy", StringComparison.Ordinal);
 
     /// <summary>A wait for the DEVICE_DELETED of device <paramref name="id"/> (QEMU also emits ones naming only a child path).</summary>
     public QmpEventWaiter ExpectDeviceDeleted(string id) =>

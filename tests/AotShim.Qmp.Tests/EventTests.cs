@@ -52,6 +52,8 @@ public sealed class EventTests
         Assert.Equal("quit", quit.GetProperty("execute").GetString());
     }
 
+    private const string Blinking = "Hot-unplug failed: guest is busy (power indicator blinking)";
+
     [Fact]
     public async Task Device_removal_waits_for_the_DEVICE_DELETED_that_names_the_device()
     {
@@ -70,6 +72,59 @@ public sealed class EventTests
 
         await removing;
         Assert.Equal("blk0", del.GetProperty("arguments").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_slot_still_blinking_after_the_plug_is_asked_again_until_it_takes_the_unplug()
+    {
+        using var dir = new TempDirectory();
+        await using QmpSession session = await QmpSession.StartAsync(dir);
+        (FakeQmpServer server, QmpClient client) = (session.Server, session.Client);
+
+        ValueTask removing = client.DeviceDelAsync("disk1", TimeSpan.FromSeconds(20), Ct);
+        await server.ErrorAsync(await server.ReceiveCommandAsync(), "GenericError", Blinking);
+        await server.ErrorAsync(await server.ReceiveCommandAsync(), "GenericError", Blinking);
+        JsonElement taken = await server.ReceiveCommandAsync();
+        await server.ReturnAsync(taken, "{}");
+        await server.EventAsync("DEVICE_DELETED", """{"device": "disk1", "path": "/machine/peripheral/disk1"}""");
+
+        await removing;
+        Assert.Equal("device_del", taken.GetProperty("execute").GetString());
+    }
+
+    [Fact]
+    public async Task A_slot_that_stays_busy_fails_the_unplug_with_qemus_answer_at_the_timeout()
+    {
+        using var dir = new TempDirectory();
+        await using QmpSession session = await QmpSession.StartAsync(dir);
+        (FakeQmpServer server, QmpClient client) = (session.Server, session.Client);
+
+        ValueTask removing = client.DeviceDelAsync("disk1", TimeSpan.FromMilliseconds(300), Ct);
+        Task refusing = Task.Run(async () =>
+        {
+            while (true)
+            {
+                await server.ErrorAsync(await server.ReceiveCommandAsync(), "GenericError", Blinking);
+            }
+        }, Ct);
+
+        var e = await Assert.ThrowsAsync<QmpException>(async () => await removing);
+        Assert.Equal(("device_del", Blinking), (e.Command, e.Description));
+        Assert.False(refusing.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Other_device_del_errors_are_not_retried()
+    {
+        using var dir = new TempDirectory();
+        await using QmpSession session = await QmpSession.StartAsync(dir);
+        (FakeQmpServer server, QmpClient client) = (session.Server, session.Client);
+
+        ValueTask removing = client.DeviceDelAsync("ghost", TimeSpan.FromSeconds(20), Ct);
+        await server.ErrorAsync(await server.ReceiveCommandAsync(), "DeviceNotFound", "Device 'ghost' not found");
+
+        var e = await Assert.ThrowsAsync<QmpException>(async () => await removing);
+        Assert.Equal("DeviceNotFound", e.ErrorClass);
     }
 
     [Fact]
