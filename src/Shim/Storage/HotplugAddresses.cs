@@ -17,7 +17,7 @@ public sealed class HotplugAddresses(IReadOnlyList<PciHotplugBus> buses)
     {
         if (buses.Count == 0)
         {
-            throw new InvalidOperationException("hot-plugging a PCI device (a virtio-blk volume, a network interface) needs a PCI bus, and the VM has none it can hot-plug on (default_bridges = 0, or pcie_root_port set)");
+            throw new InvalidOperationException("hot-plugging a PCI device (a virtio-blk volume, a network interface) needs a PCI bus, and the VM has none it can hot-plug on (pcie_root_port = 0 and default_bridges = 0, or an arm64 virt machine without pcie_root_port)");
         }
 
         foreach (PciHotplugBus bus in buses)
@@ -31,7 +31,7 @@ public sealed class HotplugAddresses(IReadOnlyList<PciHotplugBus> buses)
             }
         }
 
-        throw new InvalidOperationException($"no free PCI hotplug slot left on {string.Join(", ", buses.Select(b => b.Id))}");
+        throw new InvalidOperationException($"no free PCI hotplug slot left on {string.Join(", ", buses.Select(b => b.Id))} (a root port takes one device: raise pcie_root_port)");
     }
 
     public void ReleasePci(PciHotplugBus bus, int slot) => _pci.Remove((bus.Id, slot));

@@ -107,8 +107,8 @@ public sealed class QemuCommandLineBuilderTests
 
         var devices = argv.Groups.Where(g => g.Option == "-device").Select(g => g.Value).ToList();
         Assert.Contains(devices, d => d.StartsWith("pci-bridge,bus=pcie.0,id=pci-bridge-1,chassis_nr=2,shpc=off,addr=3"));
-        Assert.Contains(devices, d => d.StartsWith("pcie-root-port,id=rp0,bus=pcie.0,chassis=3,slot=0"));
-        Assert.Contains(devices, d => d.StartsWith("pcie-root-port,id=rp1,bus=pcie.0,chassis=4,slot=1"));
+        Assert.Contains(devices, d => d.StartsWith("pcie-root-port,id=rp0,bus=pcie.0,chassis=3,slot=0,addr=4,"));
+        Assert.Contains(devices, d => d.StartsWith("pcie-root-port,id=rp1,bus=pcie.0,chassis=4,slot=1,addr=5,"));
         Assert.Contains(("-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off"), argv.Groups);
     }
 

@@ -27,7 +27,7 @@ public static class QemuCommandLineBuilder
             new QmpSocket(facts.Qmp),
             new MemoryOptions(h.DefaultMemory, h.MemorySlots, (h.DefaultMaxMemory > 0 ? h.DefaultMaxMemory : host.MemoryMiB) + h.MemoryOffset),
             new PciBridges(h.DefaultBridges),
-            new PcieRootPorts(h.PcieRootPort, h.DefaultBridges + 1, h.MachineType == "q35"),
+            new PcieRootPorts(h.PcieRootPort, h.DefaultBridges, h.MachineType == "q35"),
             new ConsoleDevice(paths.ConsoleSocket, disableModern),
         };
 

@@ -197,13 +197,14 @@ public sealed partial class PodVm : IAsyncDisposable
     }
 
     /// <summary>
-    /// The q35 pci-bridges (at addr 2, 3, ... as PciBridges places them) take hot-plugged virtio-blk through ACPI, unless
-    /// root ports turned bridge hotplug off; arm64 virt bridges refuse hotplug. virtio-scsi needs no PCI bus at all.
+    /// The pcie_root_port ports when there are any (q35 or arm64 virt; each takes one device through native PCIe hotplug),
+    /// else the q35 pci-bridges, which take hot-plugged devices through ACPI; arm64 virt bridges refuse hotplug.
+    /// virtio-scsi needs no PCI bus at all.
     /// </summary>
     private static IReadOnlyList<PciHotplugBus> HotplugBuses(QemuConfig h) =>
-        h.MachineType == "q35" && h.PcieRootPort == 0
-            ? [.. Enumerable.Range(0, (int)h.DefaultBridges).Select(i => PciHotplugBus.Bridge($"pci-bridge-{i}", i + 2))]
-            : [];
+        h.PcieRootPort > 0 ? [.. Enumerable.Range(0, (int)h.PcieRootPort).Select(i => PciHotplugBus.RootPort($"rp{i}", PcieRootPorts.SlotOf(h.DefaultBridges, (uint)i)))]
+        : h.MachineType == "q35" ? [.. Enumerable.Range(0, (int)h.DefaultBridges).Select(i => PciHotplugBus.Bridge($"pci-bridge-{i}", PciBridges.FirstSlot + i))]
+        : [];
 
     /// <summary>The guest's architecture follows the machine type: under TCG an arm64 virt guest runs on an x86_64 host too.</summary>
     private static HostArchitecture GuestArchitecture(QemuConfig h) =>
