@@ -19,6 +19,7 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
     private readonly Lock _gate = new();
     private int _inFlight;
     private int _closed;
+    private Task? _closing;
     private int _started;
     private int _closeRequested;
 
@@ -144,11 +145,18 @@ internal sealed class AgentStdin(AgentClient agent, string containerId, string e
         }
     }
 
-    private async Task CloseOnceAsync(CancellationToken ct)
+    /// <summary>Both the pump (at EOF or on an early CloseIO) and CloseIO may close: each waits for the one CloseStdin.</summary>
+    private Task CloseOnceAsync(CancellationToken ct)
     {
-        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        lock (_gate)
         {
-            await agent.CloseStdinAsync(containerId, execId, ct).ConfigureAwait(false);
+            if (_closing is null)
+            {
+                Volatile.Write(ref _closed, 1);
+                _closing = agent.CloseStdinAsync(containerId, execId, ct).AsTask();
+            }
+
+            return _closing;
         }
     }
 
