@@ -82,7 +82,7 @@ public static unsafe class ChildOutput
             {
                 fds[0] = new pollfd { fd = pipe.Number, events = LibC.POLLIN };
                 fds[1] = new pollfd { fd = pidfd.Number, events = LibC.POLLIN };
-                int ready = LibC.poll(fds, 2, -1);
+                int ready = Poll.Wait(fds, 2, -1);
                 if (Syscall.Interrupted(ready))
                 {
                     continue;

@@ -53,7 +53,7 @@ public static class Files
             fd.DangerousAddRef(ref added);
             var poll = new Tmds.Linux.pollfd { fd = (int)fd.DangerousGetHandle(), events = Tmds.Linux.LibC.POLLIN };
             int ready;
-            while (Syscall.Interrupted(ready = Tmds.Linux.LibC.poll(&poll, 1, -1)))
+            while (Syscall.Interrupted(ready = Poll.Wait(&poll, 1, -1)))
             {
             }
 

@@ -87,7 +87,7 @@ public static class UnixRights
 
             // The socket is non-blocking (.NET's async I/O made it so): wait for room, bounded.
             var poll = new pollfd { fd = fd, events = LibC.POLLOUT };
-            int ready = LibC.poll(&poll, 1, timeoutMilliseconds);
+            int ready = Poll.Wait(&poll, 1, timeoutMilliseconds);
             if (!Syscall.Interrupted(ready) && Syscall.Check(ready, $"poll({fd}, POLLOUT)") == 0)
             {
                 throw new TimeoutException($"{call}: socket not writable within {timeoutMilliseconds} ms");

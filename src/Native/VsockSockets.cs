@@ -69,7 +69,7 @@ public static class VsockSockets
     {
         int listening = (int)listener.SafeHandle.DangerousGetHandle();
         var poll = new pollfd { fd = listening, events = LibC.POLLIN };
-        int ready = LibC.poll(&poll, 1, timeoutMilliseconds);
+        int ready = Poll.Wait(&poll, 1, timeoutMilliseconds);
         if (Syscall.Interrupted(ready) || Syscall.Check(ready, $"poll(vsock fd {listening}, POLLIN)") == 0)
         {
             return null;

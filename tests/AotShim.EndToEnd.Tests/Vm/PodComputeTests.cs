@@ -67,7 +67,7 @@ public sealed class PodComputeTests : VmContainerdTests
     {
         string id = NewId("metrics");
         string config = VmTestConfig.Write(Config.Path, "x64", name: "metrics", hypervisorKeys: Room, runtimeKeys: VmTestConfig.NoNetwork + "\nstatic_sandbox_resource_mgmt = true");
-        (await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sh", "-c", "head -c 8m /dev/zero | cat > /dev/null; exec sleep 1000"])
+        (await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sleep", "1000"])
         {
             Detach = true,
             RuntimeConfigPath = config,
