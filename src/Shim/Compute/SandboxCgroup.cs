@@ -3,15 +3,21 @@ using AotShim.Native;
 namespace AotShim.Shim.Compute;
 
 /// <summary>
-/// sandbox_cgroup_only: one cgroup per sandbox in every mounted hierarchy (each v1 controller hierarchy, and the v2
-/// unified one) holding the shim, QEMU and its helpers, so the pod's whole host overhead is accounted to the pod.
-/// Moving the shim in before QEMU and virtiofsd start puts them there by inheritance. Teardown moves whatever is
-/// still inside back where it came from and removes every directory this created, which <see cref="Directories"/>
-/// lists for the persisted state: <see cref="RemoveLeftoversAsync"/> removes them after a shim crash.
+/// One cgroup per sandbox in every mounted hierarchy (each v1 controller hierarchy, and the v2 unified one), as kata
+/// makes them. With sandbox_cgroup_only it holds the shim, QEMU and its helpers, so the pod's whole host overhead is
+/// accounted to the pod; without, it holds QEMU's vCPU threads only and the rest lives in the unconstrained
+/// <see cref="CreateOverheadAsync"/> one. Moving the shim in before QEMU and virtiofsd start puts them there by
+/// inheritance. Teardown moves whatever is still inside back where it came from and removes every directory this
+/// created, which <see cref="Directories"/> lists for the persisted state: <see cref="RemoveLeftoversAsync"/> removes
+/// them after a shim crash.
 /// </summary>
 public sealed class SandboxCgroup
 {
     private const string Procs = "cgroup.procs";
+    private const string Tasks = "tasks";
+
+    /// <summary>kata's resCtrlKataOverheadID: shared by every sandbox, so never removed.</summary>
+    private const string OverheadParent = "/kata_overhead";
     private static readonly TimeSpan BusyRetry = TimeSpan.FromMilliseconds(10);
     private const int BusyAttempts = 8;
 
@@ -34,13 +40,20 @@ public sealed class SandboxCgroup
 
     /// <summary>Creates the cgroup (and any missing parent) in every hierarchy; a failure removes what it had created.</summary>
     /// <exception cref="IOException">A directory could not be created or prepared; the message names it.</exception>
-    public static async ValueTask<SandboxCgroup> CreateAsync(string sandboxId, string? cgroupsPath, IReadOnlyList<CgroupHierarchy>? hierarchies = null)
+    public static ValueTask<SandboxCgroup> CreateAsync(string sandboxId, string? cgroupsPath, IReadOnlyList<CgroupHierarchy>? hierarchies = null) =>
+        CreateAtAsync(SandboxCgroupPath.For(sandboxId, cgroupsPath), hierarchies, ownsParents: true);
+
+    /// <summary>kata's overhead cgroup, /kata_overhead/ID: the shim, QEMU and helpers when sandbox_cgroup_only is off.</summary>
+    /// <exception cref="IOException">A directory could not be created or prepared; the message names it.</exception>
+    public static ValueTask<SandboxCgroup> CreateOverheadAsync(string sandboxId, IReadOnlyList<CgroupHierarchy>? hierarchies = null) =>
+        CreateAtAsync($"{OverheadParent}/{sandboxId}", hierarchies, ownsParents: false);
+
+    private static async ValueTask<SandboxCgroup> CreateAtAsync(string path, IReadOnlyList<CgroupHierarchy>? hierarchies, bool ownsParents)
     {
-        string path = SandboxCgroupPath.For(sandboxId, cgroupsPath);
         hierarchies ??= CgroupHierarchy.Mounted();
         if (hierarchies.Count == 0)
         {
-            throw new IOException("sandbox_cgroup_only: no cgroup hierarchy is mounted (/proc/self/mountinfo lists none)");
+            throw new IOException("sandbox cgroup: no cgroup hierarchy is mounted (/proc/self/mountinfo lists none)");
         }
 
         var created = new List<string>();
@@ -48,7 +61,7 @@ public sealed class SandboxCgroup
         {
             foreach (CgroupHierarchy hierarchy in hierarchies)
             {
-                CreateIn(hierarchy, path, created);
+                CreateIn(hierarchy, path, created, ownsParents);
             }
         }
         catch
@@ -85,7 +98,20 @@ public sealed class SandboxCgroup
                 }
             }
 
-            WritePid(hierarchy.Directory(Path), pid);
+            WriteId(hierarchy.Directory(Path), Procs, pid, "process");
+        }
+    }
+
+    /// <summary>
+    /// Moves thread <paramref name="tid"/> alone into the cgroup in every v1 hierarchy (kata's AddThread, for vCPU
+    /// threads); v2 moves only whole processes, so there the thread's process follows it.
+    /// </summary>
+    /// <exception cref="IOException">The kernel refused; the message names the thread and the cgroup.</exception>
+    public void AddThread(int tid)
+    {
+        foreach (CgroupHierarchy hierarchy in _hierarchies)
+        {
+            WriteId(hierarchy.Directory(Path), hierarchy.Unified ? Procs : Tasks, tid, "thread");
         }
     }
 
@@ -114,13 +140,15 @@ public sealed class SandboxCgroup
     /// </summary>
     public static ValueTask RemoveLeftoversAsync(IReadOnlyList<string> directories, CancellationToken ct) => RemoveDirectoriesAsync(directories, ct);
 
-    private static void CreateIn(CgroupHierarchy hierarchy, string path, List<string> created)
+    /// <summary>Creates <paramref name="path"/> and its missing parents; only the leaf is recorded unless <paramref name="ownsParents"/>.</summary>
+    private static void CreateIn(CgroupHierarchy hierarchy, string path, List<string> created, bool ownsParents)
     {
         string directory = hierarchy.MountPoint;
-        foreach (string part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i < parts.Length; i++)
         {
             string parent = directory;
-            directory += "/" + part;
+            directory += "/" + parts[i];
             if (System.IO.Directory.Exists(directory))
             {
                 continue;
@@ -135,7 +163,11 @@ public sealed class SandboxCgroup
                 throw new IOException($"sandbox cgroup {directory}: {e.Message}", e);
             }
 
-            created.Add(directory);
+            if (ownsParents || i == parts.Length - 1)
+            {
+                created.Add(directory);
+            }
+
             if (hierarchy.Controllers.Contains("cpuset"))
             {
                 // A new v1 cpuset cgroup starts with no CPUs and no memory nodes, and refuses tasks until given some.
@@ -154,15 +186,15 @@ public sealed class SandboxCgroup
         }
     }
 
-    private static void WritePid(string directory, int pid)
+    private static void WriteId(string directory, string file, int id, string what)
     {
         try
         {
-            WriteValue(System.IO.Path.Combine(directory, Procs), pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            WriteValue(System.IO.Path.Combine(directory, file), id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
         catch (IOException e)
         {
-            throw new IOException($"moving process {pid} into cgroup {directory}: {e.Message}", e);
+            throw new IOException($"moving {what} {id} into cgroup {directory}: {e.Message}", e);
         }
     }
 
@@ -171,7 +203,7 @@ public sealed class SandboxCgroup
     {
         try
         {
-            WritePid(destination, pid);
+            WriteId(destination, Procs, pid, "process");
         }
         catch (IOException e) when (e.InnerException is IOException { HResult: Errnos.ESRCH })
         {

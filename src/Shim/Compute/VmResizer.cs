@@ -27,6 +27,7 @@ public sealed class VmResizer
     private readonly bool _static;
     private readonly bool _unplugVcpus;
     private readonly Action<string, string> _log;
+    private readonly Func<CancellationToken, Task>? _vcpusAdded;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, ContainerDemand> _demands = new(StringComparer.Ordinal);
     private readonly List<string> _hotpluggedCpus = [];
@@ -36,8 +37,11 @@ public sealed class VmResizer
     private bool _cpuHotplugUnsupported;
     private bool _memoryHotplugUnsupported;
 
-    public VmResizer(QmpClient qmp, AgentClient agent, VmBounds bounds, QemuConfig hypervisor, bool staticSizing, bool unplugVcpus, Action<string, string> log)
+    /// <param name="vcpusAdded">Called once hot-plugged vCPUs run: their new threads may belong in another cgroup.</param>
+    public VmResizer(QmpClient qmp, AgentClient agent, VmBounds bounds, QemuConfig hypervisor, bool staticSizing, bool unplugVcpus, Action<string, string> log,
+        Func<CancellationToken, Task>? vcpusAdded = null)
     {
+        _vcpusAdded = vcpusAdded;
         _qmp = qmp;
         _agent = agent;
         _bounds = bounds;
@@ -49,8 +53,8 @@ public sealed class VmResizer
     }
 
     /// <summary>The resizer for a VM booted from <paramref name="configuration"/> on this host.</summary>
-    public static VmResizer For(Configuration configuration, HostFacts host, QmpClient qmp, AgentClient agent, Action<string, string> log) =>
-        new(qmp, agent, VmBounds.For(configuration.Hypervisor, host), configuration.Hypervisor, configuration.Runtime.StaticSandboxResourceMgmt, UnplugsVcpus(configuration.Hypervisor), log);
+    public static VmResizer For(Configuration configuration, HostFacts host, QmpClient qmp, AgentClient agent, Action<string, string> log, Func<CancellationToken, Task>? vcpusAdded = null) =>
+        new(qmp, agent, VmBounds.For(configuration.Hypervisor, host), configuration.Hypervisor, configuration.Runtime.StaticSandboxResourceMgmt, UnplugsVcpus(configuration.Hypervisor), log, vcpusAdded);
 
     /// <summary>
     /// Whether surplus vCPUs are unplugged (kata does). Not under TCG: there QEMU 7.2 aborts on any vCPU hot-add after a
@@ -224,6 +228,10 @@ public sealed class VmResizer
         if (Vcpus > before)
         {
             await OnlineAsync(containerId, Vcpus, cpuOnly: true, ct).ConfigureAwait(false);
+            if (_vcpusAdded is not null)
+            {
+                await _vcpusAdded(ct).ConfigureAwait(false);
+            }
         }
 
         if (failure is not null)

@@ -32,6 +32,33 @@ public sealed class PodCleanupTests : VmContainerdTests
     }
 
     [Fact]
+    public async Task WithoutSandboxCgroupOnly_VcpuThreadsJoinThePodCgroupTheRestKataOverhead_AndAKilledShimLeavesNeither()
+    {
+        string config = VmTestConfig.Write(Config.Path, "x64", name: "overhead");
+        string id = NewId("overhead");
+        await using CtrEvents events = await Ctr.StartEventsAsync();
+        (await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sleep", "1000"]) { Detach = true, RuntimeConfigPath = config }, TestContext.Current.CancellationToken)).EnsureSuccess();
+        CtrTask task = await Ctr.WaitForStatusAsync(id, "RUNNING");
+
+        HostProcess qemu = Assert.Single(HostProcesses.All(), p => !p.IsDead && p.Argv.Contains("sandbox-" + id));
+        // Without debug-threads QEMU's threads carry no names: the one boot vCPU is the one thread in the pod's cgroup
+        // (ctr's cgroupsPath /NAMESPACE/ID, kata's prefix on the leaf).
+        string[] threads = [.. Directory.GetDirectories($"/proc/{qemu.Pid}/task").Select(t => MemoryCgroup(t + "/cgroup"))];
+        Assert.True(threads.Count(path => path.EndsWith("/ecr_" + id, StringComparison.Ordinal)) == 1, string.Join(", ", threads));
+        Assert.Equal(threads.Length - 1, threads.Count(path => path == $"/kata_overhead/{id}"));
+        Assert.Equal($"/kata_overhead/{id}", MemoryCgroup($"/proc/{qemu.Pid}/task/{qemu.Pid}/cgroup"));
+
+        await KillShimThenDeleteAsync(id, events);
+
+        await AssertNothingLeftAsync(id, task.Pid);
+        Assert.Empty(SandboxCgroups(id));
+    }
+
+    /// <summary>The task's path in the v1 memory hierarchy.</summary>
+    private static string MemoryCgroup(string cgroupFile) =>
+        File.ReadAllLines(cgroupFile).Select(line => line.Split(':', 3)).Single(parts => parts[1].Split(',').Contains("memory"))[2];
+
+    [Fact]
     public async Task TwentyPodsInSequence_LeaveZeroMountsTapsFdsAndProcesses()
     {
         await using CniNetwork cni = await CniNetwork.CreateAsync();

@@ -105,5 +105,71 @@ public sealed class SandboxCgroupTests
         }
     }
 
+    [Fact]
+    public async Task The_overhead_cgroup_is_kata_overhead_slash_id_and_removal_keeps_the_shared_parent()
+    {
+        IReadOnlyList<CgroupHierarchy> hierarchies = CgroupHierarchy.Mounted();
+        string id = UniqueName();
+        SandboxCgroup overhead = await SandboxCgroup.CreateOverheadAsync(id, hierarchies);
+        try
+        {
+            Assert.Equal($"/kata_overhead/{id}", overhead.Path);
+            Assert.Equal(hierarchies.Select(h => h.Directory(overhead.Path)), overhead.Directories);
+        }
+        finally
+        {
+            await overhead.RemoveAsync(Ct);
+        }
+
+        Assert.All(hierarchies, h => Assert.False(Directory.Exists(h.Directory(overhead.Path))));
+        Assert.All(hierarchies, h => Assert.True(Directory.Exists(h.Directory("/kata_overhead"))));
+    }
+
+    [Fact]
+    public async Task A_thread_moves_alone_in_v1_hierarchies_and_takes_its_process_along_in_v2()
+    {
+        IReadOnlyList<CgroupHierarchy> hierarchies = CgroupHierarchy.Mounted();
+        Assert.Contains(hierarchies, h => !h.Unified);
+        using Process qemu = Process.Start(new ProcessStartInfo("qemu-system-x86_64", "-machine none -nodefaults -display none -S") { UseShellExecute = false })!;
+        SandboxCgroup cgroup = await SandboxCgroup.CreateAsync(UniqueName(), null, hierarchies);
+        try
+        {
+            int thread = await OtherThreadAsync(qemu.Id);
+
+            cgroup.AddThread(thread);
+
+            string[] moved = File.ReadAllLines($"/proc/{qemu.Id}/task/{thread}/cgroup");
+            string[] leader = File.ReadAllLines($"/proc/{qemu.Id}/task/{qemu.Id}/cgroup");
+            Assert.All(moved, line => Assert.EndsWith(":" + cgroup.Path, line));
+            Assert.All(leader.Where(line => !line.StartsWith("0::", StringComparison.Ordinal)), line => Assert.DoesNotContain(cgroup.Path, line));
+            Assert.All(leader.Where(line => line.StartsWith("0::", StringComparison.Ordinal)), line => Assert.EndsWith(":" + cgroup.Path, line));
+        }
+        finally
+        {
+            qemu.Kill();
+            await qemu.WaitForExitAsync(Ct);
+            await cgroup.RemoveAsync(Ct);
+        }
+
+        Assert.All(cgroup.Directories, directory => Assert.False(Directory.Exists(directory)));
+    }
+
+    /// <summary>A thread of <paramref name="pid"/> other than its leader (QEMU starts its RCU thread at once).</summary>
+    private static async Task<int> OtherThreadAsync(int pid)
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            int[] threads = [.. Directory.GetDirectories($"/proc/{pid}/task").Select(t => int.Parse(Path.GetFileName(t))).Where(t => t != pid)];
+            if (threads.Length > 0)
+            {
+                return threads[0];
+            }
+
+            await Task.Delay(50, Ct);
+        }
+
+        throw new InvalidOperationException($"process {pid} never started a second thread");
+    }
+
     private static Process Sleeper() => Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
 }

@@ -33,6 +33,7 @@ public sealed partial class PodVm : IAsyncDisposable
     private VirtioFsDaemon? _virtioFs;
     private PodNetwork? _network;
     private SandboxCgroup? _cgroup;
+    private SandboxCgroup? _overhead;
     private HotplugAddresses? _slots;
     private readonly Dictionary<string, StorageRecord> _containers = [];
     private readonly Action<string, string> _log;
@@ -75,7 +76,7 @@ public sealed partial class PodVm : IAsyncDisposable
         QemuPid = Qemu?.Pid ?? 0,
         VirtioFsPid = _virtioFs?.Pid ?? 0,
         Network = _network?.State,
-        Cgroups = _cgroup?.Directories ?? [],
+        Cgroups = [.. _cgroup?.Directories ?? [], .. _overhead?.Directories ?? []],
         Containers = [.. _containers.Values],
     };
 
@@ -120,12 +121,19 @@ public sealed partial class PodVm : IAsyncDisposable
 
         Directory.CreateDirectory(Paths.Directory);
         SandboxStore.Write(State);
+        // The shim goes first: QEMU and virtiofsd are born into its cgroup.
+        _cgroup = await SandboxCgroup.CreateAsync(Id, options.CgroupsPath).ConfigureAwait(false);
+        SandboxStore.Write(State);
         if (Configuration.Runtime.SandboxCgroupOnly)
         {
-            // The shim goes first: QEMU and virtiofsd are born into the cgroup.
-            _cgroup = await SandboxCgroup.CreateAsync(Id, options.CgroupsPath).ConfigureAwait(false);
-            SandboxStore.Write(State);
             _cgroup.AddProcess(Environment.ProcessId);
+        }
+        else
+        {
+            // kata's split: the VMM and the shim unconstrained in /kata_overhead/ID, the vCPU threads in the pod's cgroup.
+            _overhead = await SandboxCgroup.CreateOverheadAsync(Id).ConfigureAwait(false);
+            SandboxStore.Write(State);
+            _overhead.AddProcess(Environment.ProcessId);
         }
 
         Share = SandboxShare.Create(Paths.ShareRoot);
@@ -180,6 +188,7 @@ public sealed partial class PodVm : IAsyncDisposable
         var blocks = new BlockHotplug(Qmp, BlockHotplugOptions.From(h, HotplugBuses(h)));
         _slots = blocks.Addresses;
         Storage = new SandboxStorage(Share, options.Volumes, blocks);
+        await ConstrainVcpusAsync(ct).ConfigureAwait(false);
         trace.Mark("qmp_ready");
 
         Agent = await AgentDialer.DialAsync(endpoint, TimeSpan.FromSeconds(Configuration.Agent.DialTimeout), Qemu.Exited, ct).ConfigureAwait(false);
@@ -192,7 +201,7 @@ public sealed partial class PodVm : IAsyncDisposable
         }
 
         await Agent.CreateSandboxAsync(CreateSandboxRequest(options), ct).ConfigureAwait(false);
-        Resizer = VmResizer.For(Configuration, host, Qmp, Agent, _log);
+        Resizer = VmResizer.For(Configuration, host, Qmp, Agent, _log, ConstrainVcpusAsync);
         trace.Mark("create_sandbox");
     }
 
@@ -205,6 +214,20 @@ public sealed partial class PodVm : IAsyncDisposable
         h.PcieRootPort > 0 ? [.. Enumerable.Range(0, (int)h.PcieRootPort).Select(i => PciHotplugBus.RootPort($"rp{i}", PcieRootPorts.SlotOf(h.DefaultBridges, (uint)i)))]
         : h.MachineType == "q35" ? [.. Enumerable.Range(0, (int)h.DefaultBridges).Select(i => PciHotplugBus.Bridge($"pci-bridge-{i}", PciBridges.FirstSlot + i))]
         : [];
+
+    /// <summary>Without sandbox_cgroup_only, every vCPU thread (after boot and after each hotplug) joins the pod's cgroup.</summary>
+    private async Task ConstrainVcpusAsync(CancellationToken ct)
+    {
+        if (_overhead is null)
+        {
+            return;
+        }
+
+        foreach (CpuInfo cpu in await Qmp.QueryCpusFastAsync(ct: ct).ConfigureAwait(false))
+        {
+            _cgroup!.AddThread(cpu.ThreadId);
+        }
+    }
 
     /// <summary>The guest's architecture follows the machine type: under TCG an arm64 virt guest runs on an x86_64 host too.</summary>
     private static HostArchitecture GuestArchitecture(QemuConfig h) =>
@@ -289,9 +312,12 @@ public sealed partial class PodVm : IAsyncDisposable
             _log("warning", $"sandbox {Id}: network teardown: {problem}");
         }
 
-        if (_cgroup is not null)
+        foreach (SandboxCgroup? cgroup in new[] { _cgroup, _overhead })
         {
-            await Quietly(_cgroup.RemoveAsync(CancellationToken.None).AsTask()).ConfigureAwait(false);
+            if (cgroup is not null)
+            {
+                await Quietly(cgroup.RemoveAsync(CancellationToken.None).AsTask()).ConfigureAwait(false);
+            }
         }
 
         SandboxShare.Remove(Paths.ShareRoot);
