@@ -236,12 +236,31 @@ public sealed class SandboxCgroup
         for (int i = directories.Count - 1; i >= 0; i--)
         {
             string directory = directories[i];
+
+            // A parent this sandbox made may hold another sandbox's cgroup by now; that one is still in use.
+            if (HasChildCgroups(directory))
+            {
+                continue;
+            }
+
             foreach (int pid in ProcessesIn(directory))
             {
                 MoveOut(pid, System.IO.Path.GetDirectoryName(directory)!);
             }
 
             await RemoveDirectoryAsync(directory, ct).ConfigureAwait(false);
+        }
+    }
+
+    private static bool HasChildCgroups(string directory)
+    {
+        try
+        {
+            return System.IO.Directory.EnumerateDirectories(directory).Any();
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return false;
         }
     }
 

@@ -154,6 +154,27 @@ public sealed class SandboxCgroupTests
         Assert.All(cgroup.Directories, directory => Assert.False(Directory.Exists(directory)));
     }
 
+    [Fact]
+    public async Task A_parent_another_sandbox_still_uses_is_left_to_it()
+    {
+        IReadOnlyList<CgroupHierarchy> hierarchies = CgroupHierarchy.Mounted();
+        string name = UniqueName();
+        SandboxCgroup first = await SandboxCgroup.CreateAsync("sb", $"/{name}/first", hierarchies);
+        SandboxCgroup second = await SandboxCgroup.CreateAsync("sb", $"/{name}/second", hierarchies);
+        try
+        {
+            await first.RemoveAsync(Ct);
+
+            Assert.All(hierarchies, h => Assert.False(Directory.Exists(h.Directory(first.Path))));
+            Assert.All(hierarchies, h => Assert.True(Directory.Exists(h.Directory(second.Path))));
+        }
+        finally
+        {
+            await second.RemoveAsync(Ct);
+            await SandboxCgroup.RemoveLeftoversAsync(hierarchies.Select(h => h.Directory("/" + name)).ToArray(), Ct);
+        }
+    }
+
     /// <summary>A thread of <paramref name="pid"/> other than its leader (QEMU starts its RCU thread at once).</summary>
     private static async Task<int> OtherThreadAsync(int pid)
     {
