@@ -37,20 +37,11 @@ public sealed class PodComputeTests : VmContainerdTests
     public async Task StaticMode_SizesTheVmAtBootFromTheSandboxAnnotations()
     {
         string id = NewId("static");
-        string config = VmTestConfig.Write(Config.Path, "x64", name: "static", hypervisorKeys: Room, runtimeKeys: VmTestConfig.NoNetwork + "\nstatic_sandbox_resource_mgmt = true");
-        (await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sleep", "1000"])
-        {
-            Detach = true,
-            RuntimeConfigPath = config,
-            ExtraArgs =
-            [
-                "--annotation", "io.kubernetes.cri.container-type=sandbox",
-                "--annotation", "io.kubernetes.cri.sandbox-cpu-quota=200000",
-                "--annotation", "io.kubernetes.cri.sandbox-cpu-period=100000",
-                "--annotation", $"io.kubernetes.cri.sandbox-memory={256L << 20}",
-            ],
-        }, TestContext.Current.CancellationToken)).EnsureSuccess();
-        await Ctr.WaitForStatusAsync(id, "RUNNING");
+        await RunStaticSleeperAsync(id,
+            "--annotation", "io.kubernetes.cri.container-type=sandbox",
+            "--annotation", "io.kubernetes.cri.sandbox-cpu-quota=200000",
+            "--annotation", "io.kubernetes.cri.sandbox-cpu-period=100000",
+            "--annotation", $"io.kubernetes.cri.sandbox-memory={256L << 20}");
 
         HostProcess qemu = Assert.Single(HostProcesses.All(), p => !p.IsDead && p.Argv.Contains("sandbox-" + id));
         Assert.StartsWith("3,", qemu.Argv[qemu.Argv.ToList().IndexOf("-smp") + 1]);
@@ -66,14 +57,7 @@ public sealed class PodComputeTests : VmContainerdTests
     public async Task TaskMetrics_ReportTheGuestCgroupsUsageLimitAndPids()
     {
         string id = NewId("metrics");
-        string config = VmTestConfig.Write(Config.Path, "x64", name: "metrics", hypervisorKeys: Room, runtimeKeys: VmTestConfig.NoNetwork + "\nstatic_sandbox_resource_mgmt = true");
-        (await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sleep", "1000"])
-        {
-            Detach = true,
-            RuntimeConfigPath = config,
-            ExtraArgs = ["--memory-limit", (256L << 20).ToString()],
-        }, TestContext.Current.CancellationToken)).EnsureSuccess();
-        await Ctr.WaitForStatusAsync(id, "RUNNING");
+        await RunStaticSleeperAsync(id, "--memory-limit", (256L << 20).ToString());
 
         CommandResult metrics = await Ctr.RunAsync("task", "metrics", id);
 
@@ -87,6 +71,19 @@ public sealed class PodComputeTests : VmContainerdTests
         Assert.True(ulong.Parse(values["cpuacct.usage"]) > 0, metrics.Stdout);
         Assert.Equal("1", values["pids.current"]);
         await KillAndRemoveAsync(id);
+    }
+
+    /// <summary>A detached `sleep 1000` in a statically sized VM (no hotplug), running when this returns.</summary>
+    private async Task RunStaticSleeperAsync(string id, params string[] ctrArgs)
+    {
+        string config = VmTestConfig.Write(Config.Path, "x64", name: id, hypervisorKeys: Room, runtimeKeys: VmTestConfig.NoNetwork + "\nstatic_sandbox_resource_mgmt = true");
+        (await Ctr.RunContainerAsync(new CtrRun(Image, id, ["/bin/sleep", "1000"])
+        {
+            Detach = true,
+            RuntimeConfigPath = config,
+            ExtraArgs = ctrArgs,
+        }, TestContext.Current.CancellationToken)).EnsureSuccess();
+        await Ctr.WaitForStatusAsync(id, "RUNNING");
     }
 
     private static (int Cpus, long MemoryKiB) Parse(string output)
