@@ -34,6 +34,7 @@ public sealed partial class PodVm : IAsyncDisposable
     private PodNetwork? _network;
     private SandboxCgroup? _cgroup;
     private SandboxCgroup? _overhead;
+    private Task _placement = Task.CompletedTask;
     private HotplugAddresses? _slots;
     private readonly Dictionary<string, StorageRecord> _containers = [];
     private readonly Action<string, string> _log;
@@ -121,19 +122,14 @@ public sealed partial class PodVm : IAsyncDisposable
 
         Directory.CreateDirectory(Paths.Directory);
         SandboxStore.Write(State);
-        // The shim goes first: QEMU and virtiofsd are born into its cgroup.
+        // kata's placement: everything in the sandbox cgroup with sandbox_cgroup_only; else the shim, QEMU and helpers in
+        // the unconstrained /kata_overhead/ID and only the vCPU threads in the sandbox cgroup. The moves come after spawn.
         _cgroup = await SandboxCgroup.CreateAsync(Id, options.CgroupsPath).ConfigureAwait(false);
         SandboxStore.Write(State);
-        if (Configuration.Runtime.SandboxCgroupOnly)
+        if (!Configuration.Runtime.SandboxCgroupOnly)
         {
-            _cgroup.AddProcess(Environment.ProcessId);
-        }
-        else
-        {
-            // kata's split: the VMM and the shim unconstrained in /kata_overhead/ID, the vCPU threads in the pod's cgroup.
             _overhead = await SandboxCgroup.CreateOverheadAsync(Id).ConfigureAwait(false);
             SandboxStore.Write(State);
-            _overhead.AddProcess(Environment.ProcessId);
         }
 
         Share = SandboxShare.Create(Paths.ShareRoot);
@@ -180,6 +176,7 @@ public sealed partial class PodVm : IAsyncDisposable
         Qemu = QemuLauncher.Start(new QemuLaunchSpec(line.Binary, line.Arguments, fds, Paths.QemuLog));
         _network?.ReleaseQueues();
         SandboxStore.Write(State);
+        _placement = Task.Run(MoveIntoCgroups, CancellationToken.None);
         trace.Mark("qemu_exec");
 
         Task<QmpClient> connecting = QmpClient.ConnectAsync(Paths.QmpSocket, ct: ct).AsTask();
@@ -188,10 +185,11 @@ public sealed partial class PodVm : IAsyncDisposable
         var blocks = new BlockHotplug(Qmp, BlockHotplugOptions.From(h, HotplugBuses(h)));
         _slots = blocks.Addresses;
         Storage = new SandboxStorage(Share, options.Volumes, blocks);
-        await ConstrainVcpusAsync(ct).ConfigureAwait(false);
+        _placement = PlaceVcpusAsync(_placement, ct);
         trace.Mark("qmp_ready");
 
         Agent = await AgentDialer.DialAsync(endpoint, TimeSpan.FromSeconds(Configuration.Agent.DialTimeout), Qemu.Exited, ct).ConfigureAwait(false);
+        await _placement.ConfigureAwait(false);
         trace.Mark("agent_ready");
 
         if (_network is not null)
@@ -214,6 +212,54 @@ public sealed partial class PodVm : IAsyncDisposable
         h.PcieRootPort > 0 ? [.. Enumerable.Range(0, (int)h.PcieRootPort).Select(i => PciHotplugBus.RootPort($"rp{i}", PcieRootPorts.SlotOf(h.DefaultBridges, (uint)i)))]
         : h.MachineType == "q35" ? [.. Enumerable.Range(0, (int)h.DefaultBridges).Select(i => PciHotplugBus.Bridge($"pci-bridge-{i}", PciBridges.FirstSlot + i))]
         : [];
+
+    /// <summary>
+    /// The shim, virtiofsd (with any child it forked) and QEMU into their cgroup. Off the start-up path, while QEMU boots
+    /// the guest: the first process move in a while waits out an RCU grace period in the kernel (10-20 ms on cgroup v1).
+    /// </summary>
+    private void MoveIntoCgroups()
+    {
+        SandboxCgroup home = _overhead ?? _cgroup!;
+        home.AddProcess(Environment.ProcessId);
+        foreach (int pid in _virtioFs is null ? [] : WithDescendants(_virtioFs.Pid))
+        {
+            home.AddProcess(pid);
+        }
+
+        home.AddProcess(Qemu.Pid);
+    }
+
+    private static IEnumerable<int> WithDescendants(int pid)
+    {
+        yield return pid;
+        string[] tasks;
+        try
+        {
+            tasks = Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            yield break;
+        }
+
+        foreach (string task in tasks)
+        {
+            string children = File.Exists(task + "/children") ? File.ReadAllText(task + "/children") : "";
+            foreach (string child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                foreach (int descendant in WithDescendants(int.Parse(child, System.Globalization.CultureInfo.InvariantCulture)))
+                {
+                    yield return descendant;
+                }
+            }
+        }
+    }
+
+    private async Task PlaceVcpusAsync(Task moved, CancellationToken ct)
+    {
+        await moved.ConfigureAwait(false);
+        await ConstrainVcpusAsync(ct).ConfigureAwait(false);
+    }
 
     /// <summary>Without sandbox_cgroup_only, every vCPU thread (after boot and after each hotplug) joins the pod's cgroup.</summary>
     private async Task ConstrainVcpusAsync(CancellationToken ct)
@@ -274,6 +320,7 @@ public sealed partial class PodVm : IAsyncDisposable
     /// <summary>Agent first (it may still flush the guest), then QEMU: quit, then SIGKILL after a grace period; then the host side.</summary>
     public async ValueTask DisposeAsync()
     {
+        await Quietly(_placement).ConfigureAwait(false);
         if (Agent is not null)
         {
             if (!Exited.IsCompleted)
