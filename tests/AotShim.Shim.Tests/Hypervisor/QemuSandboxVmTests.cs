@@ -71,7 +71,13 @@ public sealed class QemuSandboxVmTests
 
         Assert.True((await vm.Qmp.QueryStatusAsync(ct: Ct)).Running);
 
-        await vm.Qmp.HotplugMemoryAsync(new MemoryBackend("mem1", 128UL << 20), new PcDimmDevice("dimm1", "mem1"), ct: Ct);
+        // As with the vCPU below, an eject the guest gets before it has handled the insert is lost: wait for its _OST answer.
+        using (QmpEventWaiter inserted = vm.Qmp.ExpectAcpiDeviceOst("dimm1"))
+        {
+            await vm.Qmp.HotplugMemoryAsync(new MemoryBackend("mem1", 128UL << 20), new PcDimmDevice("dimm1", "mem1"), ct: Ct);
+            Assert.Equal(0, QmpClient.AcpiOstStatus(await inserted.WaitAsync(TimeSpan.FromSeconds(60), ct: Ct)));
+        }
+
         Assert.Contains(await vm.Qmp.QueryMemoryDevicesAsync(ct: Ct), d => d.Data.Id == "dimm1");
         await vm.Qmp.UnplugMemoryAsync("dimm1", "mem1", TimeSpan.FromSeconds(60), ct: Ct);
         Assert.DoesNotContain(await vm.Qmp.QueryMemoryDevicesAsync(ct: Ct), d => d.Data.Id == "dimm1");
