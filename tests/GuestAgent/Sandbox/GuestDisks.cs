@@ -82,19 +82,32 @@ internal static class GuestDisks
     private static IEnumerable<string?> Disks(string blockDirectory) =>
         Directory.Exists(blockDirectory) ? Directory.GetDirectories(blockDirectory).Select(Path.GetFileName) : [];
 
+    /// <summary>
+    /// The node is there before the disk is: add_disk makes sysfs and devtmpfs entries first, and until it has
+    /// registered the block device an open (or a mount) fails with ENXIO, so the disk counts once it opens.
+    /// </summary>
     private static string WaitForDisk(string what, Func<IEnumerable<string?>> find)
     {
         var waited = Stopwatch.StartNew();
+        string? notReady = null;
         while (true)
         {
             if (find().FirstOrDefault() is string name && File.Exists("/dev/" + name))
             {
-                return "/dev/" + name;
+                try
+                {
+                    File.OpenHandle("/dev/" + name, FileMode.Open, FileAccess.Read).Dispose();
+                    return "/dev/" + name;
+                }
+                catch (IOException e)
+                {
+                    notReady = $" (/dev/{name}: {e.Message})";
+                }
             }
 
             if (waited.Elapsed > Patience)
             {
-                throw new TimeoutException($"{what} did not appear in the guest within {Patience.TotalSeconds} s");
+                throw new TimeoutException($"{what} did not appear in the guest within {Patience.TotalSeconds} s{notReady}");
             }
 
             Thread.Sleep(PollInterval);
