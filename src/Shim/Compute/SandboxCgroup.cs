@@ -116,6 +116,46 @@ public sealed class SandboxCgroup
     }
 
     /// <summary>
+    /// Confines the cgroup to CPUs <paramref name="cpus"/> and memory nodes <paramref name="mems"/> (kata's
+    /// UpdateCpuSet); an empty list gives back the parent's. Only cpuset hierarchies have the files: v1's, and v2 where
+    /// the parent enabled the controller.
+    /// </summary>
+    /// <exception cref="IOException">The kernel refused, e.g. a CPU outside the parent's set; the message names the file and the value.</exception>
+    public void SetCpuset(string cpus, string mems)
+    {
+        foreach (CgroupHierarchy hierarchy in _hierarchies)
+        {
+            string directory = hierarchy.Directory(Path);
+            SetCpusetFile(hierarchy, directory, "cpuset.cpus", cpus);
+            SetCpusetFile(hierarchy, directory, "cpuset.mems", mems);
+        }
+    }
+
+    private static void SetCpusetFile(CgroupHierarchy hierarchy, string directory, string file, string value)
+    {
+        string path = System.IO.Path.Combine(directory, file);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        // v1 refuses an empty set while tasks are inside; v2 reads an empty one as the parent's.
+        if (value.Length == 0 && !hierarchy.Unified)
+        {
+            value = File.ReadAllText(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(directory)!, file)).Trim();
+        }
+
+        try
+        {
+            WriteValue(path, value.Length == 0 ? "\n" : value);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"sandbox cgroup {path}: writing \"{value}\": {e.Message}", e);
+        }
+    }
+
+    /// <summary>
     /// Moves every process still inside back to where <see cref="AddProcess"/> found it (others to the parent), then
     /// removes the directories; ones already gone are fine. Call it after QEMU and its helpers have exited.
     /// </summary>

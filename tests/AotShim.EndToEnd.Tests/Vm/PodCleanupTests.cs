@@ -41,12 +41,13 @@ public sealed class PodCleanupTests : VmContainerdTests
         CtrTask task = await Ctr.WaitForStatusAsync(id, "RUNNING");
 
         HostProcess qemu = Assert.Single(HostProcesses.All(), p => !p.IsDead && p.Argv.Contains("sandbox-" + id));
-        // Without debug-threads QEMU's threads carry no names: the one boot vCPU is the one thread in the pod's cgroup
-        // (ctr's cgroupsPath /NAMESPACE/ID, kata's prefix on the leaf).
-        string[] threads = [.. Directory.GetDirectories($"/proc/{qemu.Pid}/task").Select(t => MemoryCgroup(t + "/cgroup"))];
-        Assert.True(threads.Count(path => path.EndsWith("/ecr_" + id, StringComparison.Ordinal)) == 1, string.Join(", ", threads));
-        Assert.Equal(threads.Length - 1, threads.Count(path => path == $"/kata_overhead/{id}"));
+        // The boot vCPU thread is in the pod's cgroup (ctr's cgroupsPath /NAMESPACE/ID, kata's prefix on the leaf), as are
+        // the I/O workers it started; QEMU's main thread and the rest are in the overhead one.
+        int vcpu = Assert.Single(await LoggedVcpuThreadsAsync(qemu.Pid));
+        Assert.EndsWith("/ecr_" + id, MemoryCgroup($"/proc/{qemu.Pid}/task/{vcpu}/cgroup"));
         Assert.Equal($"/kata_overhead/{id}", MemoryCgroup($"/proc/{qemu.Pid}/task/{qemu.Pid}/cgroup"));
+        string[] threads = [.. Directory.GetDirectories($"/proc/{qemu.Pid}/task").Select(t => MemoryCgroup(t + "/cgroup"))];
+        Assert.All(threads, path => Assert.True(path == $"/kata_overhead/{id}" || path.EndsWith("/ecr_" + id, StringComparison.Ordinal), path));
 
         await KillShimThenDeleteAsync(id, events);
 

@@ -73,6 +73,51 @@ public sealed class PodComputeTests : VmContainerdTests
         await KillAndRemoveAsync(id);
     }
 
+    [Fact]
+    public async Task A_containers_cpuset_confines_the_pods_vcpu_threads_on_the_host_and_not_the_guest()
+    {
+        string id = NewId("cpuset");
+        string cpusetRoot = Directory.GetDirectories("/sys/fs/cgroup").Single(d => File.Exists(d + "/cpuset.cpus") && !Directory.Exists(d + "/cgroup.controllers"));
+        int[] host = [.. ParseCpus(File.ReadAllText(cpusetRoot + "/cpuset.cpus"))];
+        Assert.True(host.Length >= 2, "the test needs two host CPUs");
+        string pinned = host[^1].ToString();
+        string spec = await WriteSpecAsync(id, ["/bin/busybox", "sleep", "1000"], spec =>
+        {
+            spec["linux"]!["cgroupsPath"] = $"/{id}-pod/{id}";
+            spec["linux"]!["resources"]!["cpu"] = new System.Text.Json.Nodes.JsonObject { ["cpus"] = pinned };
+        });
+
+        (await Ctr.RunContainerAsync(new CtrRun("", id, []) { Detach = true, SpecFile = spec }, TestContext.Current.CancellationToken)).EnsureSuccess();
+        await Ctr.WaitForStatusAsync(id, "RUNNING");
+
+        Assert.Equal(pinned, File.ReadAllText($"{cpusetRoot}/{id}-pod/ecr_{id}/cpuset.cpus").Trim());
+        HostProcess qemu = Assert.Single(HostProcesses.All(), p => !p.IsDead && p.Argv.Contains("sandbox-" + id));
+        // kata's default split: the vCPU threads (the boot one, and one more for the cpuset's one CPU) are in the pod's
+        // cgroup and pinned; QEMU's main thread is not.
+        int[] vcpus = await LoggedVcpuThreadsAsync(qemu.Pid);
+        Assert.Equal(2, vcpus.Length);
+        Assert.All(vcpus, tid => Assert.Equal(($"/{id}-pod/ecr_{id}", pinned), (CpusetCgroup($"/proc/{qemu.Pid}/task/{tid}"), AllowedCpus($"/proc/{qemu.Pid}/task/{tid}"))));
+        // The cpuset names host CPUs: inside the guest the container may use both of the VM's vCPUs.
+        CommandResult guest = await Ctr.ExecAsync(id, "cpus", "/bin/busybox", "sh", "-c", "sed -n 's/^Cpus_allowed_list:\\t//p' /proc/self/status; nproc");
+        Assert.Equal("0-1\n2\n", guest.EnsureSuccess().Stdout);
+        string main = $"/proc/{qemu.Pid}/task/{qemu.Pid}";
+        Assert.Equal($"/kata_overhead/{id}", CpusetCgroup(main));
+        Assert.Equal(host, ParseCpus(AllowedCpus(main)));
+        await KillAndRemoveAsync(id);
+        Assert.False(Directory.Exists($"{cpusetRoot}/{id}-pod"));
+    }
+
+    private static string CpusetCgroup(string task) =>
+        File.ReadAllLines(task + "/cgroup").Select(line => line.Split(':', 3)).Single(parts => parts[1].Split(',').Contains("cpuset"))[2];
+
+    private static string AllowedCpus(string task) =>
+        File.ReadAllLines(task + "/status").Single(l => l.StartsWith("Cpus_allowed_list:", StringComparison.Ordinal)).Split(':')[1].Trim();
+
+    private static IEnumerable<int> ParseCpus(string list) =>
+        list.Trim().Split(',').SelectMany(part => part.Split('-') is [var first, var last]
+            ? Enumerable.Range(int.Parse(first), int.Parse(last) - int.Parse(first) + 1)
+            : [int.Parse(part)]);
+
     /// <summary>A detached `sleep 1000` in a statically sized VM (no hotplug), running when this returns.</summary>
     private async Task RunStaticSleeperAsync(string id, params string[] ctrArgs)
     {

@@ -18,13 +18,17 @@ public sealed class PodHookTests : VmContainerdTests
         using var pod = new TestNetns();
         string log = Path.Combine(Config.Path, "hooks.log");
         string hook = WriteScript("hook.sh", $"#!/bin/sh\nprintf '%s %s %s\\n' \"$1\" \"$(readlink /proc/self/ns/net)\" \"$(cat)\" >> {log}\n");
-        string spec = await WriteSpecAsync(id, ["/bin/busybox", "echo", "started"], new JsonObject
+        string spec = await WriteSpecAsync(id, ["/bin/busybox", "echo", "started"], spec =>
         {
-            ["prestart"] = Hooks(hook, "prestart"),
-            ["createRuntime"] = Hooks(hook, "createRuntime"),
-            ["poststart"] = Hooks(hook, "poststart"),
-            ["poststop"] = Hooks(hook, "poststop"),
-        }, pod.Path);
+            spec["hooks"] = new JsonObject
+            {
+                ["prestart"] = Hooks(hook, "prestart"),
+                ["createRuntime"] = Hooks(hook, "createRuntime"),
+                ["poststart"] = Hooks(hook, "poststart"),
+                ["poststop"] = Hooks(hook, "poststop"),
+            };
+            spec["linux"]!["namespaces"]!.AsArray().Single(n => (string?)n!["type"] == "network")!["path"] = pod.Path;
+        });
 
         CommandResult run = await Ctr.RunContainerAsync(new CtrRun("", id, []) { Remove = true, SpecFile = spec }, TestContext.Current.CancellationToken);
 
@@ -50,7 +54,7 @@ public sealed class PodHookTests : VmContainerdTests
     {
         string id = NewId("hookfail");
         string hook = WriteScript("refuse.sh", "#!/bin/sh\ncat > /dev/null\necho 'prestart refuses this pod' >&2\nexit 3\n");
-        string spec = await WriteSpecAsync(id, ["/bin/busybox", "true"], new JsonObject { ["prestart"] = Hooks(hook, "prestart") });
+        string spec = await WriteSpecAsync(id, ["/bin/busybox", "true"], spec => spec["hooks"] = new JsonObject { ["prestart"] = Hooks(hook, "prestart") });
 
         CommandResult run = await Ctr.RunContainerAsync(new CtrRun("", id, []) { Remove = true, SpecFile = spec }, TestContext.Current.CancellationToken);
 
@@ -68,34 +72,6 @@ public sealed class PodHookTests : VmContainerdTests
         string path = Path.Combine(Config.Path, name);
         File.WriteAllText(path, text);
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        return path;
-    }
-
-    /// <summary>
-    /// ctr's default spec with a busybox rootfs directory, the command, the hooks and, when given, the network namespace
-    /// to join: `ctr run --config` takes it whole.
-    /// </summary>
-    private async Task<string> WriteSpecAsync(string id, string[] args, JsonObject hooks, string? netns = null)
-    {
-        string rootfs = Path.Combine(Config.Path, id + "-rootfs");
-        foreach (string directory in new[] { "bin", "proc", "sys", "dev", "tmp", "etc" })
-        {
-            Directory.CreateDirectory(Path.Combine(rootfs, directory));
-        }
-
-        File.Copy(BusyboxImage.Busybox, Path.Combine(rootfs, "bin", "busybox"));
-        JsonNode spec = JsonNode.Parse((await Ctr.RunAsync("oci", "spec")).EnsureSuccess().Stdout)!;
-        spec["root"] = new JsonObject { ["path"] = rootfs };
-        spec["process"]!["args"] = new JsonArray([.. args.Select(a => JsonValue.Create(a))]);
-        spec["process"]!["terminal"] = false;
-        spec["hooks"] = hooks;
-        if (netns is not null)
-        {
-            spec["linux"]!["namespaces"]!.AsArray().Single(n => (string?)n!["type"] == "network")!["path"] = netns;
-        }
-
-        string path = Path.Combine(Config.Path, id + ".json");
-        File.WriteAllText(path, spec.ToJsonString());
         return path;
     }
 }

@@ -67,6 +67,9 @@ public sealed partial class PodVm : IAsyncDisposable
     /// <summary>Grows the VM by each container's CPU and memory limits (hotplug), unless sized statically at boot.</summary>
     public VmResizer Resizer { get; private set; } = null!;
 
+    /// <summary>Confines the sandbox cgroup to the containers' host cpusets.</summary>
+    public SandboxCpuset Cpuset { get; private set; } = null!;
+
     /// <summary>Completes when QEMU has exited, whoever ended it.</summary>
     public Task Exited => Qemu.Exited;
 
@@ -94,6 +97,28 @@ public sealed partial class PodVm : IAsyncDisposable
         if (_containers.Remove(containerId))
         {
             SandboxStore.Write(State);
+        }
+    }
+
+    /// <summary>A container's Create or Update: the VM grows first, then the cgroup takes its host cpuset, new vCPU threads included.</summary>
+    /// <exception cref="VmResizeException">QEMU or the agent refused a step; the message names the container.</exception>
+    /// <exception cref="ArgumentException">A cpuset is malformed or the kernel refused it; the message names the container.</exception>
+    public async ValueTask ApplyResourcesAsync(string containerId, LinuxResources? resources, CancellationToken ct)
+    {
+        await Resizer.ApplyAsync(containerId, resources, ct).ConfigureAwait(false);
+        Cpuset.Apply(containerId, resources);
+    }
+
+    /// <summary>A container's Delete while the VM runs: the vCPUs only it needed go, and the cgroup widens to the others' cpusets.</summary>
+    public async ValueTask ReleaseResourcesAsync(string containerId, CancellationToken ct)
+    {
+        try
+        {
+            await Resizer.RemoveAsync(containerId, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Cpuset.Remove(containerId);
         }
     }
 
@@ -125,6 +150,7 @@ public sealed partial class PodVm : IAsyncDisposable
         // kata's placement: everything in the sandbox cgroup with sandbox_cgroup_only; else the shim, QEMU and helpers in
         // the unconstrained /kata_overhead/ID and only the vCPU threads in the sandbox cgroup. The moves come after spawn.
         _cgroup = await SandboxCgroup.CreateAsync(Id, options.CgroupsPath).ConfigureAwait(false);
+        Cpuset = new SandboxCpuset(_cgroup);
         SandboxStore.Write(State);
         if (!Configuration.Runtime.SandboxCgroupOnly)
         {
@@ -269,10 +295,13 @@ public sealed partial class PodVm : IAsyncDisposable
             return;
         }
 
-        foreach (CpuInfo cpu in await Qmp.QueryCpusFastAsync(ct: ct).ConfigureAwait(false))
+        IReadOnlyList<CpuInfo> cpus = await Qmp.QueryCpusFastAsync(ct: ct).ConfigureAwait(false);
+        foreach (CpuInfo cpu in cpus)
         {
             _cgroup!.AddThread(cpu.ThreadId);
         }
+
+        _log("info", $"vCPU threads {string.Join(",", cpus.Select(c => c.ThreadId))} of QEMU {Qemu.Pid} are in sandbox cgroup {_cgroup!.Path}");
     }
 
     /// <summary>The guest's architecture follows the machine type: under TCG an arm64 virt guest runs on an x86_64 host too.</summary>

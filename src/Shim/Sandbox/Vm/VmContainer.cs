@@ -27,17 +27,12 @@ internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess i
     /// <summary>As kata: the only host process behind a guest container is the VM's.</summary>
     public ValueTask<IReadOnlyList<int>> PidsAsync(CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<int>>([vm.Qemu.Pid]);
 
-    /// <summary>The VM grows first, so the guest has the CPUs and memory the new limits name; cpusets are the host's numbering, so they stay behind.</summary>
+    /// <summary>The VM grows first, so the guest has the CPUs and memory the new limits name; cpusets are the host's numbering, so they stay on the host.</summary>
     public async ValueTask UpdateAsync(ReadOnlyMemory<byte> resourcesJson, CancellationToken cancellationToken)
     {
         LinuxResources resources = OciSpecReader.ReadResources(resourcesJson.Span, $"update of {Id}");
-        await vm.Resizer.ApplyAsync(Id, resources, cancellationToken).ConfigureAwait(false);
-        if (resources.CPU is not null)
-        {
-            resources.CPU.Cpus = "";
-            resources.CPU.Mems = "";
-        }
-
+        await vm.ApplyResourcesAsync(Id, resources, cancellationToken).ConfigureAwait(false);
+        VmSandbox.WithoutHostCpuset(resources);
         await vm.Agent.UpdateContainerAsync(Id, resources, cancellationToken).ConfigureAwait(false);
     }
 
@@ -50,7 +45,7 @@ internal sealed class VmContainer(PodVm vm, ContainerRequest request, IProcess i
         if (!vm.Exited.IsCompleted)
         {
             await vm.Agent.RemoveContainerAsync(Id, TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
-            await vm.Resizer.RemoveAsync(Id, cancellationToken).ConfigureAwait(false);
+            await vm.ReleaseResourcesAsync(Id, cancellationToken).ConfigureAwait(false);
         }
 
         await VmSandbox.ReleaseStorageAsync(vm, storage, cancellationToken).ConfigureAwait(false);

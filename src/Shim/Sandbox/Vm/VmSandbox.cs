@@ -80,10 +80,10 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
         {
             storage = await ContainerStorage.CreateAsync(vm.Storage, request, spec, ct).ConfigureAwait(false);
             vm.Persist(storage.Record);
-            ForGuest(spec);
             trace.Mark("rootfs");
 
-            await vm.Resizer.ApplyAsync(request.Id, spec.Linux?.Resources, ct).ConfigureAwait(false);
+            await vm.ApplyResourcesAsync(request.Id, spec.Linux?.Resources, ct).ConfigureAwait(false);
+            ForGuest(spec);
             trace.Mark("resources");
 
             var create = new CreateContainerRequest { ContainerId = request.Id, ExecId = request.Id, OCI = spec };
@@ -100,7 +100,7 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
 
             if (!boots && !vm.Exited.IsCompleted)
             {
-                await vm.Resizer.RemoveAsync(request.Id, CancellationToken.None).ConfigureAwait(false);
+                await vm.ReleaseResourcesAsync(request.Id, CancellationToken.None).ConfigureAwait(false);
             }
 
             if (boots)
@@ -171,6 +171,8 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
             return;
         }
 
+        WithoutHostCpuset(spec.Linux.Resources);
+
         for (int i = spec.Linux.Namespaces.Count - 1; i >= 0; i--)
         {
             if (spec.Linux.Namespaces[i].Type == "network")
@@ -181,6 +183,16 @@ public sealed class VmSandbox(string sandboxId, Func<string, string?> environmen
             {
                 spec.Linux.Namespaces[i].Path = "";
             }
+        }
+    }
+
+    /// <summary>cpusets name host CPUs and memory nodes, which the guest does not have; the sandbox cgroup applies them (as kata's constrainGRPCSpec).</summary>
+    internal static void WithoutHostCpuset(LinuxResources? resources)
+    {
+        if (resources?.CPU is { } cpu)
+        {
+            cpu.Cpus = "";
+            cpu.Mems = "";
         }
     }
 
