@@ -107,6 +107,27 @@ public sealed class PodComputeTests : VmContainerdTests
         Assert.False(Directory.Exists($"{cpusetRoot}/{id}-pod"));
     }
 
+    [Fact]
+    public async Task A_cpuset_naming_a_cpu_the_host_lacks_fails_the_run_naming_the_container_and_leaves_nothing()
+    {
+        string id = NewId("badcpus");
+        string spec = await WriteSpecAsync(id, ["/bin/busybox", "true"], spec =>
+        {
+            spec["linux"]!["cgroupsPath"] = $"/{id}-pod/{id}";
+            spec["linux"]!["resources"]!["cpu"] = new System.Text.Json.Nodes.JsonObject { ["cpus"] = "4000" };
+        });
+
+        CommandResult run = await Ctr.RunContainerAsync(new CtrRun("", id, []) { Remove = true, SpecFile = spec }, TestContext.Current.CancellationToken);
+
+        Assert.False(run.Succeeded, run.ToString());
+        Assert.Contains($"container {id}: confining the sandbox to CPUs \"4000\"", run.Stderr);
+        Assert.Contains("cpuset.cpus: writing \"4000\"", run.Stderr);
+        await Ctr.TaskDeleteAsync(id);
+        await Ctr.ContainerRmAsync(id);
+        await AssertNothingLeftAsync(id);
+        Assert.DoesNotContain(Directory.GetDirectories("/sys/fs/cgroup"), hierarchy => Directory.Exists($"{hierarchy}/{id}-pod"));
+    }
+
     private static string CpusetCgroup(string task) =>
         File.ReadAllLines(task + "/cgroup").Select(line => line.Split(':', 3)).Single(parts => parts[1].Split(',').Contains("cpuset"))[2];
 
