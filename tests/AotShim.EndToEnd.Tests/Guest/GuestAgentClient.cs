@@ -47,5 +47,25 @@ internal sealed class GuestAgentClient(TtrpcClient client) : IAsyncDisposable
     public async Task<int> WaitAsync(string containerId, string execId = "") =>
         (await CallAsync("WaitProcess", new WaitProcessRequest { ContainerId = containerId, ExecId = execId }, WaitProcessResponse.Parser)).Status;
 
+    /// <summary>
+    /// The container cgroup's pids.current once it reaches <paramref name="expected"/>, or the last count after 30 s:
+    /// a killed process's orphans count until the guest's PID 1 reaps them, a moment after WaitProcess answers.
+    /// </summary>
+    public async Task<ulong> PidsSettlingAtAsync(string containerId, ulong expected)
+    {
+        DateTime deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            StatsContainerResponse stats = await CallAsync("StatsContainer", new StatsContainerRequest { ContainerId = containerId }, StatsContainerResponse.Parser);
+            ulong current = stats.CgroupStats.PidsStats.Current;
+            if (current == expected || DateTime.UtcNow > deadline)
+            {
+                return current;
+            }
+
+            await Task.Delay(50, Ct);
+        }
+    }
+
     public ValueTask DisposeAsync() => client.DisposeAsync();
 }

@@ -93,8 +93,7 @@ public sealed class GuestAgentX64Tests(X64GuestAgentFixture guest) : IClassFixtu
         Assert.Equal(128 + SigKill, await Agent.WaitAsync(id));
         Assert.Equal(128 + SigKill, await Agent.WaitAsync(id, "sleeper"));
         Assert.Equal("", await Agent.ReadToEndAsync(id, id));
-        StatsContainerResponse stats = await Agent.CallAsync("StatsContainer", new StatsContainerRequest { ContainerId = id }, StatsContainerResponse.Parser);
-        Assert.Equal(0ul, stats.CgroupStats.PidsStats.Current);
+        Assert.Equal(0ul, await Agent.PidsSettlingAtAsync(id, 0));
         await Agent.CallAsync("RemoveContainer", new RemoveContainerRequest { ContainerId = id });
     }
 
