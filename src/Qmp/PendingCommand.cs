@@ -7,9 +7,7 @@ internal abstract class PendingCommand
 {
     private volatile bool _abandoned;
 
-    protected PendingCommand(string command) => Command = command;
-
-    public string Command { get; }
+    public string Command { get; private set; } = "";
 
     public long Id { get; set; }
 
@@ -21,8 +19,16 @@ internal abstract class PendingCommand
     /// <summary>Reads the "return" value where the reader stands, straight into the caller's type.</summary>
     public abstract void ReadReturn(ref Utf8JsonReader reader);
 
-    /// <summary>Hands over what <see cref="ReadReturn"/> read, once the whole reply line checked out.</summary>
+    /// <summary>Hands over what <see cref="ReadReturn"/> read, once the whole reply line checked out; the FIFO is then done with the slot.</summary>
     public abstract void Complete();
 
+    /// <summary>Fails the command; the FIFO is then done with the slot.</summary>
     public abstract void Fail(Exception exception);
+
+    protected void Reuse(string command)
+    {
+        Command = command;
+        Id = 0;
+        _abandoned = false;
+    }
 }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json.Serialization.Metadata;
 using AotShim.Native;
@@ -8,10 +9,12 @@ namespace AotShim.Qmp;
 public sealed partial class QmpClient
 {
     /// <summary>Runs a command without arguments whose "return" is not needed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ExecuteAsync(string command, TimeSpan? timeout = null, CancellationToken ct = default) =>
         await SendAsync<NoArguments, object>(command, default, null, null, timeout, ct).ConfigureAwait(false);
 
     /// <summary>Runs a command whose "return" is not needed.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask ExecuteAsync<TArguments>(string command, TArguments arguments, TimeSpan? timeout = null, CancellationToken ct = default)
         where TArguments : IQmpArguments =>
         await SendAsync<TArguments, object>(command, arguments, null, null, timeout, ct).ConfigureAwait(false);
@@ -55,27 +58,31 @@ public sealed partial class QmpClient
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<TResult> SendAsync<TArguments, TResult>(
         string command, TArguments arguments, JsonTypeInfo<TResult>? resultType, SafeHandle? descriptor, TimeSpan? timeout, CancellationToken ct)
         where TArguments : IQmpArguments
     {
         TimeSpan limit = timeout ?? _options.CommandTimeout;
-        var pending = new PendingCommand<TResult>(command, resultType);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(limit);
+        var pending = PendingCommand<TResult>.Rent(command, resultType, limit, ct);
         try
         {
-            await WriteAsync(pending, arguments, descriptor, limit, deadline.Token).ConfigureAwait(false);
-            return await pending.Task.WaitAsync(deadline.Token).ConfigureAwait(false);
+            await WriteAsync(pending, arguments, descriptor, limit, pending.Deadline).ConfigureAwait(false);
+            return await pending.Answer.ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (deadline.IsCancellationRequested)
+        catch (OperationCanceledException e) when (pending.DeadlinePassed)
         {
             pending.Abandon();
             ct.ThrowIfCancellationRequested();
             throw new TimeoutException($"QMP command '{command}' got no answer from {_endpoint} within {Durations.Describe(limit)}", e);
         }
+        finally
+        {
+            pending.Return();
+        }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask WriteAsync<TArguments>(PendingCommand pending, TArguments arguments, SafeHandle? descriptor, TimeSpan limit, CancellationToken ct)
         where TArguments : IQmpArguments
     {

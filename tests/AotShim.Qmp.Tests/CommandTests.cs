@@ -81,6 +81,35 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task Commands_reusing_a_finished_commands_slot_get_their_own_answers_and_none_of_its_deadline()
+    {
+        using var dir = new TempDirectory();
+        await using QmpSession session = await QmpSession.StartAsync(dir);
+        (FakeQmpServer server, QmpClient client) = (session.Server, session.Client);
+        ValueTask<string> slow = client.ExecuteAsync("slow", TestJsonContext.Default.String, TimeSpan.FromMilliseconds(100), Ct);
+        JsonElement slowCommand = await server.ReceiveCommandAsync();
+        await Assert.ThrowsAsync<TimeoutException>(async () => await slow);
+        await server.ReturnAsync(slowCommand, "\"late answer for slow\"");
+
+        for (int i = 0; i < 5; i++)
+        {
+            ValueTask<string> quick = client.ExecuteAsync($"quick{i}", TestJsonContext.Default.String, TimeSpan.FromMilliseconds(200), Ct);
+            JsonElement quickCommand = await server.ReceiveCommandAsync();
+            await server.ReturnAsync(quickCommand, $"\"answer {i}\"");
+            Assert.Equal($"answer {i}", await quick);
+        }
+
+        // Answered after the quick ones' 200 ms would have run out: a deadline left armed in a reused slot would fail it.
+        ValueTask<string> patient = client.ExecuteAsync("patient", TestJsonContext.Default.String, ct: Ct);
+        JsonElement patientCommand = await server.ReceiveCommandAsync();
+        await Task.Delay(400, Ct);
+        await server.ReturnAsync(patientCommand, "\"answer for patient\"");
+
+        Assert.Equal("answer for patient", await patient);
+        Assert.Equal("patient", patientCommand.GetProperty("execute").GetString());
+    }
+
+    [Fact]
     public async Task A_cancelled_command_keeps_its_slot_and_its_late_error_is_discarded()
     {
         using var dir = new TempDirectory();
