@@ -5,16 +5,12 @@ namespace AotShim.Qmp;
 /// <summary>A command sent and not yet answered: its slot in the reply FIFO.</summary>
 internal abstract class PendingCommand
 {
-    private volatile bool _abandoned;
-
-    public string Command { get; private set; } = "";
+    public string Command { get; protected set; } = "";
 
     public long Id { get; set; }
 
     /// <summary>The caller gave up (timeout, cancellation): the slot stays so later replies still line up.</summary>
-    public bool Abandoned => _abandoned;
-
-    public void Abandon() => _abandoned = true;
+    public abstract bool Abandoned { get; }
 
     /// <summary>Reads the "return" value where the reader stands, straight into the caller's type.</summary>
     public abstract void ReadReturn(ref Utf8JsonReader reader);
@@ -24,11 +20,4 @@ internal abstract class PendingCommand
 
     /// <summary>Fails the command; the FIFO is then done with the slot.</summary>
     public abstract void Fail(Exception exception);
-
-    protected void Reuse(string command)
-    {
-        Command = command;
-        Id = 0;
-        _abandoned = false;
-    }
 }

@@ -29,7 +29,8 @@ internal sealed class PendingCommand<T> : PendingCommand, IValueTaskSource<T>
     /// <summary>Cancelled when the command's time is up or the caller cancels; the write waits on it too.</summary>
     public CancellationToken Deadline => _deadline.Token;
 
-    public bool DeadlinePassed => _deadline.IsCancellationRequested;
+    /// <summary>The deadline passed or the caller cancelled: the answer is an OperationCanceledException, a late reply is skipped.</summary>
+    public override bool Abandoned => _deadline.IsCancellationRequested;
 
     /// <summary>The answer; awaited once, by the caller that rented the command.</summary>
     public ValueTask<T> Answer => new(this, _core.Version);
@@ -90,7 +91,7 @@ internal sealed class PendingCommand<T> : PendingCommand, IValueTaskSource<T>
 
     private void Start(string command, JsonTypeInfo<T>? returnType, TimeSpan limit, CancellationToken ct)
     {
-        Reuse(command);
+        Command = command;
         _returnType = returnType;
         _value = default;
         _settled = 0;
@@ -109,7 +110,6 @@ internal sealed class PendingCommand<T> : PendingCommand, IValueTaskSource<T>
 
     private void TimeUp()
     {
-        Abandon();
         if (Interlocked.Exchange(ref _settled, 1) == 0)
         {
             _core.SetException(new OperationCanceledException(_deadline.Token));

@@ -70,9 +70,8 @@ public sealed partial class QmpClient
             await WriteAsync(pending, arguments, descriptor, limit, pending.Deadline).ConfigureAwait(false);
             return await pending.Answer.ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (pending.DeadlinePassed)
+        catch (OperationCanceledException e) when (pending.Abandoned)
         {
-            pending.Abandon();
             ct.ThrowIfCancellationRequested();
             throw new TimeoutException($"QMP command '{command}' got no answer from {_endpoint} within {Durations.Describe(limit)}", e);
         }
@@ -106,11 +105,6 @@ public sealed partial class QmpClient
             catch (Exception e)
             {
                 // Part of the command may be out and its slot is queued: the stream is out of step for good.
-                if (e is OperationCanceledException)
-                {
-                    pending.Abandon();
-                }
-
                 Terminate(new QmpConnectionClosedException($"sending '{pending.Command}' to {_endpoint} failed; the connection is unusable", e));
                 if (e is OperationCanceledException)
                 {
