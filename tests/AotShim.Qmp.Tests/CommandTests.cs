@@ -67,9 +67,7 @@ public sealed class CommandTests
         await using QmpSession session = await QmpSession.StartAsync(dir);
         (FakeQmpServer server, QmpClient client) = (session.Server, session.Client);
 
-        ValueTask<string> slow = client.ExecuteAsync("slow", TestJsonContext.Default.String, TimeSpan.FromMilliseconds(100), Ct);
-        JsonElement slowCommand = await server.ReceiveCommandAsync();
-        var e = await Assert.ThrowsAsync<TimeoutException>(async () => await slow);
+        (JsonElement slowCommand, TimeoutException e) = await TimeOutSlowAsync(server, client);
         ValueTask<string> next = client.ExecuteAsync("next", TestJsonContext.Default.String, ct: Ct);
         JsonElement nextCommand = await server.ReceiveCommandAsync();
         await server.ReturnAsync(slowCommand, "\"late answer for slow\"");
@@ -86,9 +84,7 @@ public sealed class CommandTests
         using var dir = new TempDirectory();
         await using QmpSession session = await QmpSession.StartAsync(dir);
         (FakeQmpServer server, QmpClient client) = (session.Server, session.Client);
-        ValueTask<string> slow = client.ExecuteAsync("slow", TestJsonContext.Default.String, TimeSpan.FromMilliseconds(100), Ct);
-        JsonElement slowCommand = await server.ReceiveCommandAsync();
-        await Assert.ThrowsAsync<TimeoutException>(async () => await slow);
+        (JsonElement slowCommand, _) = await TimeOutSlowAsync(server, client);
         await server.ReturnAsync(slowCommand, "\"late answer for slow\"");
 
         for (int i = 0; i < 5; i++)
@@ -183,5 +179,13 @@ public sealed class CommandTests
 
         var e = await Assert.ThrowsAsync<QmpConnectionClosedException>(async () => await pending);
         Assert.Contains("disposed", e.InnerException!.Message);
+    }
+
+    /// <summary>Sends "slow" with a 100 ms limit and lets it time out unanswered; its slot stays in the FIFO.</summary>
+    private static async Task<(JsonElement Command, TimeoutException Timeout)> TimeOutSlowAsync(FakeQmpServer server, QmpClient client)
+    {
+        ValueTask<string> slow = client.ExecuteAsync("slow", TestJsonContext.Default.String, TimeSpan.FromMilliseconds(100), Ct);
+        JsonElement command = await server.ReceiveCommandAsync();
+        return (command, await Assert.ThrowsAsync<TimeoutException>(async () => await slow));
     }
 }
